@@ -1,0 +1,187 @@
+package dev.edgewise.core.analysis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.edgewise.core.analysis.shapes.OpRegistry;
+import dev.edgewise.core.analysis.shapes.Value;
+import dev.edgewise.core.ir.Graph;
+import dev.edgewise.core.ir.GraphBuilder;
+import dev.edgewise.core.ir.Node;
+import dev.edgewise.core.ir.Shape;
+import dev.edgewise.core.ir.TensorInfo;
+import dev.edgewise.core.onnx.OnnxImporter;
+import dev.edgewise.core.onnx.OnnxTensors;
+import dev.edgewise.core.onnx.proto.OnnxProtos.TensorProto;
+import dev.edgewise.core.spi.ImportOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Checks inferred output shapes against the official ONNX operator tests shipped by Debian's
+ * libonnx-testdata: for every case whose ops are all supported, each output's inferred shape must
+ * equal the shape of the expected output tensor. Inference starts from the declared input shapes
+ * only: the model's declared output shapes and value_info are removed first.
+ */
+class ShapeConformanceTest {
+    private static final Path NODE_TESTS = Path.of("/usr/share/libonnx-testdata/data/node");
+
+    /** Cases with only supported ops that are knowingly not checked, and why. */
+    private static final Map<String, String> SKIPS = Map.of();
+
+    private record Outcome(String testCase, Set<String> ops, String failure, boolean needsOperands) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> officialNodeTests() throws IOException {
+        assertTrue(Files.isDirectory(NODE_TESTS), NODE_TESTS + " is missing: install the Debian package"
+            + " libonnx-testdata (the project's test command does so in CI)");
+        List<Path> cases;
+        try (Stream<Path> s = Files.list(NODE_TESTS)) {
+            cases = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
+        }
+        OnnxImporter importer = new OnnxImporter();
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, Integer> unsupported = new TreeMap<>();
+        List<String> skipped = new ArrayList<>();
+        int unsupportedCases = 0;
+        for (Path dir : cases) {
+            String name = dir.getFileName().toString();
+            Graph g;
+            try {
+                g = importer.load(dir.resolve("model.onnx"), ImportOptions.DEFAULT);
+            } catch (Exception e) {
+                skipped.add(name + " (importer: " + e.getMessage() + ")");
+                continue;
+            }
+            Set<String> ops = new TreeSet<>();
+            Set<String> missing = new TreeSet<>();
+            for (Node n : g.nodes()) {
+                ops.add(n.opType());
+                if (!OpRegistry.supports(n.domain(), n.opType())) {
+                    missing.add(n.domain().isEmpty() ? n.opType() : n.domain() + ":" + n.opType());
+                }
+            }
+            if (!missing.isEmpty()) {
+                missing.forEach(op -> unsupported.merge(op, 1, Integer::sum));
+                unsupportedCases++;
+                continue;
+            }
+            if (SKIPS.containsKey(name)) {
+                skipped.add(name + " (" + SKIPS.get(name) + ")");
+                continue;
+            }
+            // Cases whose model declares no static input shapes (sequences, optionals) cannot be inferred from inputs.
+            if (!g.inputs().stream().allMatch(t -> t.shape().isStatic())) {
+                skipped.add(name + " (inputs declare no static tensor shape)");
+                continue;
+            }
+            String failure = check(dir, g, false);
+            boolean needsOperands = false;
+            if (failure != null && check(dir, g, true) == null) {
+                needsOperands = true;
+                failure = null;
+            }
+            outcomes.add(new Outcome(name, ops, failure, needsOperands));
+        }
+        printSummary(outcomes, unsupported, unsupportedCases, skipped);
+        return outcomes.stream().map(o -> DynamicTest.dynamicTest(o.testCase() + " " + o.ops(), () -> {
+            if (o.failure() != null) {
+                fail(o.failure());
+            }
+        }));
+    }
+
+    /**
+     * Null when every output matches, else what differed. With {@code operandsAsConstants} the
+     * small graph inputs (shape operands such as Reshape's target, Slice's starts, Resize's
+     * scales, which these tests feed at run time) become initializers holding their test values.
+     */
+    private static String check(Path dir, Graph declared, boolean operandsAsConstants) {
+        List<TensorInfo> bare = declared.outputs().stream()
+            .map(t -> new TensorInfo(t.name(), t.dataType(), Shape.unknownRank())).toList();
+        GraphBuilder b = declared.toBuilder().clearValueInfo().outputs(bare);
+        try {
+            if (operandsAsConstants) {
+                promoteSmallInputs(dir, declared, b);
+            }
+            Graph g = b.buildValid();
+            ShapeInferenceResult r = ShapeInference.infer(g, DimBindings.NONE);
+            List<String> problems = new ArrayList<>();
+            for (int i = 0; i < g.outputs().size(); i++) {
+                TensorProto expected = readTensor(dir.resolve("test_data_set_0").resolve("output_" + i + ".pb"));
+                Shape want = Shape.of(expected.getDimsList().stream().mapToLong(Long::longValue).toArray());
+                String name = g.outputs().get(i).name();
+                Shape got = r.graph().tensor(name).map(TensorInfo::shape).orElse(Shape.unknownRank());
+                if (!want.equals(got)) {
+                    problems.add("output '" + name + "': inferred " + got + ", expected " + want);
+                }
+            }
+            if (!problems.isEmpty()) {
+                return String.join("; ", problems) + " warnings=" + r.warnings();
+            }
+            return null;
+        } catch (Exception e) {
+            return "inference threw " + e + " at " + Arrays.toString(Arrays.copyOf(e.getStackTrace(), 3));
+        }
+    }
+
+    private static void promoteSmallInputs(Path dir, Graph declared, GraphBuilder b) throws Exception {
+        List<TensorInfo> kept = new ArrayList<>();
+        for (int i = 0; i < declared.inputs().size(); i++) {
+            TensorInfo in = declared.inputs().get(i);
+            if (in.shape().numElements().orElse(Long.MAX_VALUE) <= Value.MAX_ELEMENTS) {
+                TensorProto t = readTensor(dir.resolve("test_data_set_0").resolve("input_" + i + ".pb"));
+                b.addInitializer(OnnxTensors.toTensorData(t, null, dir + " input " + i).withName(in.name()));
+            } else {
+                kept.add(in);
+            }
+        }
+        b.inputs(kept);
+    }
+
+    private static TensorProto readTensor(Path pb) throws IOException {
+        try (InputStream in = Files.newInputStream(pb)) {
+            return TensorProto.parseFrom(in);
+        }
+    }
+
+    private static void printSummary(List<Outcome> outcomes, Map<String, Integer> unsupported,
+                                     int unsupportedCases, List<String> skipped) {
+        Map<String, int[]> perOp = new TreeMap<>();
+        for (Outcome o : outcomes) {
+            for (String op : o.ops()) {
+                int[] c = perOp.computeIfAbsent(op, k -> new int[2]);
+                c[1]++;
+                c[0] += o.failure() == null ? 1 : 0;
+            }
+        }
+        StringBuilder b = new StringBuilder("ONNX node conformance (libonnx-testdata), pass/total of the cases using each op:\n");
+        perOp.forEach((op, c) -> b.append(String.format("  %-26s %3d/%d%n", op, c[0], c[1])));
+        long passed = outcomes.stream().filter(o -> o.failure() == null).count();
+        long withOperands = outcomes.stream().filter(Outcome::needsOperands).count();
+        b.append(String.format("SHAPE CONFORMANCE: %d/%d cases pass over %d ops (%d of them only once their"
+            + " runtime shape operands are given as constants); %d skipped; %d cases use unsupported ops%n",
+            passed, outcomes.size(), perOp.size(), withOperands, skipped.size(), unsupportedCases));
+        skipped.forEach(s -> b.append("  skipped: ").append(s).append('\n'));
+        b.append("  unsupported ops (cases): ").append(unsupported).append('\n');
+        outcomes.stream().filter(Outcome::needsOperands)
+            .forEach(o -> b.append("  data-dependent: ").append(o.testCase()).append('\n'));
+        outcomes.stream().filter(o -> o.failure() != null)
+            .forEach(o -> b.append("  FAIL ").append(o.testCase()).append(": ").append(o.failure()).append('\n'));
+        System.out.print(b);
+    }
+}
