@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.edgewise.core.analysis.shapes.OpRegistry;
 import dev.edgewise.core.analysis.shapes.Value;
+import dev.edgewise.core.ir.DataType;
 import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.ir.GraphBuilder;
 import dev.edgewise.core.ir.Node;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Checks inferred output shapes against the official ONNX operator tests shipped by Debian's
  * libonnx-testdata: for every case whose ops are all supported, each output's inferred shape must
- * equal the shape of the expected output tensor. Inference starts from the declared input shapes
+ * equal the shape of the expected output tensor, and its element type the expected type. Inference starts from the declared input shapes
  * only: the model's declared output shapes and value_info are removed first.
  */
 class ShapeConformanceTest {
@@ -41,6 +42,14 @@ class ShapeConformanceTest {
 
     /** Cases with only supported ops that are knowingly not checked, and why. */
     private static final Map<String, String> SKIPS = Map.of();
+
+    /**
+     * Cases whose expected type is not checked: ONNX 1.12 stores bfloat16 expected outputs as
+     * uint16 tensors (the test generator had no bfloat16 numpy type), so the file's type is not the
+     * op's output type. Their shapes are still checked.
+     */
+    private static final Set<String> TYPE_UNCHECKED = Set.of(
+        "test_cast_FLOAT_to_BFLOAT16", "test_castlike_FLOAT_to_BFLOAT16_expanded", "test_castlike_FLOAT_to_BFLOAT16");
 
     private record Outcome(String testCase, Set<String> ops, String failure, boolean needsOperands) {
     }
@@ -125,9 +134,13 @@ class ShapeConformanceTest {
                 TensorProto expected = readTensor(dir.resolve("test_data_set_0").resolve("output_" + i + ".pb"));
                 Shape want = Shape.of(expected.getDimsList().stream().mapToLong(Long::longValue).toArray());
                 String name = g.outputs().get(i).name();
-                Shape got = r.graph().tensor(name).map(TensorInfo::shape).orElse(Shape.unknownRank());
-                if (!want.equals(got)) {
-                    problems.add("output '" + name + "': inferred " + got + ", expected " + want);
+                TensorInfo got = r.graph().tensor(name).orElse(new TensorInfo(name, null, null));
+                if (!want.equals(got.shape())) {
+                    problems.add("output '" + name + "': inferred " + got.shape() + ", expected " + want);
+                }
+                DataType wantType = DataType.fromOnnx(expected.getDataType());
+                if (wantType != got.dataType() && !TYPE_UNCHECKED.contains(dir.getFileName().toString())) {
+                    problems.add("output '" + name + "': inferred type " + got.dataType() + ", expected " + wantType);
                 }
             }
             if (!problems.isEmpty()) {
@@ -164,13 +177,15 @@ class ShapeConformanceTest {
         Map<String, int[]> perOp = new TreeMap<>();
         for (Outcome o : outcomes) {
             for (String op : o.ops()) {
-                int[] c = perOp.computeIfAbsent(op, k -> new int[2]);
+                int[] c = perOp.computeIfAbsent(op, k -> new int[3]);
                 c[1]++;
                 c[0] += o.failure() == null ? 1 : 0;
+                c[2] += o.needsOperands() ? 1 : 0;
             }
         }
         StringBuilder b = new StringBuilder("ONNX node conformance (libonnx-testdata), pass/total of the cases using each op:\n");
-        perOp.forEach((op, c) -> b.append(String.format("  %-26s %3d/%d%n", op, c[0], c[1])));
+        perOp.forEach((op, c) -> b.append(String.format("  %-26s %3d/%d%s%n", op, c[0], c[1],
+            c[2] > 0 ? " (" + c[2] + " with runtime operands as constants)" : "")));
         long passed = outcomes.stream().filter(o -> o.failure() == null).count();
         long withOperands = outcomes.stream().filter(Outcome::needsOperands).count();
         b.append(String.format("SHAPE CONFORMANCE: %d/%d cases pass over %d ops (%d of them only once their"

@@ -19,7 +19,7 @@ final class ElementwiseRules {
         "Hardmax", "Sin", "Cos", "Tan", "Asin", "Acos", "Atan", "Sinh", "Cosh", "Asinh", "Acosh", "Atanh",
         "BitwiseNot", "Clip", "LRN", "InstanceNormalization", "MeanVarianceNormalization",
         "GroupNormalization", "LpNormalization", "CumSum", "Trilu", "ReverseSequence", "Scatter",
-        "ScatterElements", "ScatterND", "Bernoulli", "RandomUniformLike", "RandomNormalLike");
+        "ScatterElements", "ScatterND");
 
     /** Unary ops whose small values are evaluated (shape arithmetic uses them). */
     private static final List<String> EVALUATED_UNARY = List.of(
@@ -47,6 +47,9 @@ final class ElementwiseRules {
         }
         for (String op : List.of("Sum", "Mean", "Min", "Max")) {
             rules.put(op, ElementwiseRules::variadic);
+        }
+        for (String op : List.of("Bernoulli", "RandomUniformLike", "RandomNormalLike")) {
+            rules.put(op, ElementwiseRules::randomLike);
         }
         rules.put("PRelu", ctx -> ctx.outputLike(0, 0));
         rules.put("Where", ElementwiseRules::where);
@@ -118,6 +121,12 @@ final class ElementwiseRules {
         Value y = ctx.value(2);
         Value out = c != null && x != null && y != null ? ValueEval.where(c, x, y, type) : null;
         ctx.output(0, type, shape, out);
+    }
+
+    /** Random ops shaped like their input; the optional dtype attribute sets the element type. */
+    private static void randomLike(OpContext ctx) {
+        DataType type = DataType.fromOnnx((int) ctx.attrInt("dtype", 0));
+        ctx.output(0, type == DataType.UNDEFINED ? ctx.type(0) : type, ctx.shape(0));
     }
 
     private static void dropout(OpContext ctx) {
