@@ -56,10 +56,28 @@ class ShapeConformanceTest {
 
     @TestFactory
     Stream<DynamicTest> officialNodeTests() throws IOException {
-        assertTrue(Files.isDirectory(NODE_TESTS), NODE_TESTS + " is missing: install the Debian package"
+        return suite(NODE_TESTS);
+    }
+
+    /** The same check on the PyTorch exports and small models of the package (real PyTorch shape chains). */
+    @TestFactory
+    Stream<DynamicTest> pytorchAndSimpleModelTests() throws IOException {
+        Path data = NODE_TESTS.getParent();
+        return Stream.of("pytorch-operator", "pytorch-converted", "simple")
+            .flatMap(dir -> {
+                try {
+                    return suite(data.resolve(dir));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+    }
+
+    private static Stream<DynamicTest> suite(Path suiteDir) throws IOException {
+        assertTrue(Files.isDirectory(suiteDir), suiteDir + " is missing: install the Debian package"
             + " libonnx-testdata (the project's test command does so in CI)");
         List<Path> cases;
-        try (Stream<Path> s = Files.list(NODE_TESTS)) {
+        try (Stream<Path> s = Files.list(suiteDir)) {
             cases = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
         }
         OnnxImporter importer = new OnnxImporter();
@@ -106,8 +124,9 @@ class ShapeConformanceTest {
             }
             outcomes.add(new Outcome(name, ops, failure, needsOperands));
         }
-        printSummary(outcomes, unsupported, unsupportedCases, skipped);
-        return outcomes.stream().map(o -> DynamicTest.dynamicTest(o.testCase() + " " + o.ops(), () -> {
+        assertTrue(!outcomes.isEmpty(), "no checkable case found under " + suiteDir);
+        printSummary(suiteDir.getFileName().toString(), outcomes, unsupported, unsupportedCases, skipped);
+        return outcomes.stream().map(o -> DynamicTest.dynamicTest(suiteDir.getFileName() + "/" + o.testCase() + " " + o.ops(), () -> {
             if (o.failure() != null) {
                 fail(o.failure());
             }
@@ -172,7 +191,7 @@ class ShapeConformanceTest {
         }
     }
 
-    private static void printSummary(List<Outcome> outcomes, Map<String, Integer> unsupported,
+    private static void printSummary(String suite, List<Outcome> outcomes, Map<String, Integer> unsupported,
                                      int unsupportedCases, List<String> skipped) {
         Map<String, int[]> perOp = new TreeMap<>();
         for (Outcome o : outcomes) {
@@ -183,14 +202,15 @@ class ShapeConformanceTest {
                 c[2] += o.needsOperands() ? 1 : 0;
             }
         }
-        StringBuilder b = new StringBuilder("ONNX node conformance (libonnx-testdata), pass/total of the cases using each op:\n");
+        StringBuilder b = new StringBuilder("ONNX " + suite
+            + " conformance (libonnx-testdata), pass/total of the cases using each op:\n");
         perOp.forEach((op, c) -> b.append(String.format("  %-26s %3d/%d%s%n", op, c[0], c[1],
             c[2] > 0 ? " (" + c[2] + " with runtime operands as constants)" : "")));
         long passed = outcomes.stream().filter(o -> o.failure() == null).count();
         long withOperands = outcomes.stream().filter(Outcome::needsOperands).count();
-        b.append(String.format("SHAPE CONFORMANCE: %d/%d cases pass over %d ops (%d of them only once their"
+        b.append(String.format("SHAPE CONFORMANCE [%s]: %d/%d cases pass over %d ops (%d of them only once their"
             + " runtime shape operands are given as constants); %d skipped; %d cases use unsupported ops%n",
-            passed, outcomes.size(), perOp.size(), withOperands, skipped.size(), unsupportedCases));
+            suite, passed, outcomes.size(), perOp.size(), withOperands, skipped.size(), unsupportedCases));
         skipped.forEach(s -> b.append("  skipped: ").append(s).append('\n'));
         b.append("  unsupported ops (cases): ").append(unsupported).append('\n');
         outcomes.stream().filter(Outcome::needsOperands)
