@@ -40,8 +40,11 @@ import org.junit.jupiter.api.TestFactory;
 class ShapeConformanceTest {
     private static final Path NODE_TESTS = Path.of("/usr/share/libonnx-testdata/data/node");
 
-    /** Cases with only supported ops that are knowingly not checked, and why. */
-    private static final Map<String, String> SKIPS = Map.of();
+    /** Cases (by name prefix) with only supported ops that are knowingly not checked, and why. */
+    private static final Map<String, String> SKIPS = Map.of(
+        // NonMaxSuppression returns one row per kept box: the count depends on the coordinates, scores
+        // and IoU of the boxes, i.e. on running the op. Inference gives [?, 3] with a warning.
+        "test_nonmaxsuppression_", "data-dependent output length (selected boxes)");
 
     /**
      * Cases whose expected type is not checked: ONNX 1.12 stores bfloat16 expected outputs as
@@ -107,8 +110,10 @@ class ShapeConformanceTest {
                 unsupportedCases++;
                 continue;
             }
-            if (SKIPS.containsKey(name)) {
-                skipped.add(name + " (" + SKIPS.get(name) + ")");
+            String skip = SKIPS.entrySet().stream().filter(e -> name.startsWith(e.getKey()))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+            if (skip != null) {
+                skipped.add(name + " (" + skip + ")");
                 continue;
             }
             // Cases whose model declares no static input shapes (sequences, optionals) cannot be inferred from inputs.

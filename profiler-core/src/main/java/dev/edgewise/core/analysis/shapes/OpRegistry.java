@@ -23,6 +23,7 @@ public final class OpRegistry {
         IndexRules.register(rules);
         ReduceQuantRules.register(rules);
         ResizeRules.register(rules);
+        MiscRules.register(rules);
         return Collections.unmodifiableMap(rules);
     }
 

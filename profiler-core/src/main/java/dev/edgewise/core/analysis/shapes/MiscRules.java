@@ -1,0 +1,188 @@
+package dev.edgewise.core.analysis.shapes;
+
+import dev.edgewise.core.ir.DataType;
+import dev.edgewise.core.ir.Dim;
+import dev.edgewise.core.ir.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Less common ops found in deployed models: recurrent layers, losses, detection helpers,
+ * unpooling, signal windows and the DFT.
+ */
+final class MiscRules {
+    private MiscRules() {
+    }
+
+    static void register(Map<String, ShapeRule> rules) {
+        for (String op : List.of("RNN", "GRU", "LSTM")) {
+            rules.put(op, MiscRules::recurrent);
+        }
+        rules.put("NegativeLogLikelihoodLoss", ctx -> loss(ctx, false));
+        rules.put("SoftmaxCrossEntropyLoss", ctx -> loss(ctx, true));
+        rules.put("NonMaxSuppression", ctx -> {
+            ctx.because("the number of selected boxes depends on the data");
+            ctx.output(0, DataType.INT64, Shape.of(List.of(Dim.unknown(), Dim.of(3))));
+        });
+        rules.put("RoiAlign", MiscRules::roiAlign);
+        rules.put("GridSample", MiscRules::gridSample);
+        rules.put("MaxUnpool", MiscRules::maxUnpool);
+        rules.put("Compress", MiscRules::compress);
+        rules.put("EyeLike", ctx -> ctx.output(0, typeAttr(ctx, "dtype", ctx.type(0)), ctx.shape(0)));
+        rules.put("Det", MiscRules::det);
+        for (String op : List.of("BlackmanWindow", "HannWindow", "HammingWindow")) {
+            rules.put(op, MiscRules::window);
+        }
+        rules.put("DFT", MiscRules::dft);
+    }
+
+    private static DataType typeAttr(OpContext ctx, String attr, DataType fallback) {
+        DataType t = DataType.fromOnnx((int) ctx.attrInt(attr, 0));
+        return t == DataType.UNDEFINED ? fallback : t;
+    }
+
+    /** Y: [seq, dirs, batch, hidden] (layout 0) or [batch, seq, dirs, hidden]; Y_h, Y_c: [dirs, batch, hidden]. */
+    private static void recurrent(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        if (x.rank() != 3) {
+            throw new Unresolved("input must be rank 3, got " + x);
+        }
+        boolean batchFirst = ctx.attrInt("layout", 0) != 0;
+        Dim seq = x.dim(batchFirst ? 1 : 0);
+        Dim batch = x.dim(batchFirst ? 0 : 1);
+        Dim dirs = Dim.of(ctx.attrString("direction", "forward").equals("bidirectional") ? 2 : 1);
+        long h = ctx.attrInt("hidden_size", -1);
+        Dim hidden = h > 0 ? Dim.of(h) : Dim.unknown();
+        if (h <= 0) {
+            ctx.because("no hidden_size attribute");
+        }
+        List<Dim> y = batchFirst ? List.of(batch, seq, dirs, hidden) : List.of(seq, dirs, batch, hidden);
+        List<Dim> state = batchFirst ? List.of(batch, dirs, hidden) : List.of(dirs, batch, hidden);
+        ctx.output(0, ctx.type(0), Shape.of(y));
+        ctx.output(1, ctx.type(0), Shape.of(state));
+        ctx.output(2, ctx.type(0), Shape.of(state));
+    }
+
+    /** reduction none: per-element loss shaped like the target; mean/sum: a scalar. */
+    private static void loss(OpContext ctx, boolean softmax) {
+        String reduction = ctx.attrString("reduction", "mean");
+        Shape out = reduction.equals("none") ? ctx.rankedShape(1) : Shape.scalar();
+        ctx.output(0, ctx.type(0), out);
+        if (softmax) {
+            ctx.outputLike(1, 0);
+        }
+    }
+
+    private static void roiAlign(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        Shape rois = ctx.rankedShape(1);
+        List<Dim> dims = List.of(rois.dim(0), x.dim(1), ctx.dim(ctx.attrInt("output_height", 1), "output_height"),
+            ctx.dim(ctx.attrInt("output_width", 1), "output_width"));
+        ctx.output(0, ctx.type(0), Shape.of(dims));
+    }
+
+    /** [N, C] of the input followed by the grid's spatial dims. */
+    private static void gridSample(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        Shape grid = ctx.rankedShape(1);
+        List<Dim> dims = new ArrayList<>(List.of(x.dim(0), x.dim(1)));
+        dims.addAll(grid.dims().subList(1, grid.rank() - 1));
+        ctx.output(0, ctx.type(0), Shape.of(dims));
+    }
+
+    private static void maxUnpool(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        if (ctx.hasInput(2)) {
+            Value v = ctx.requireValue(2, "output_shape");
+            List<Dim> dims = new ArrayList<>();
+            for (int i = 0; i < v.size(); i++) {
+                dims.add(ctx.dim(v.longAt(i), "output_shape[" + i + "]"));
+            }
+            ctx.output(0, ctx.type(0), Shape.of(dims));
+            return;
+        }
+        int spatial = x.rank() - 2;
+        long[] k = ctx.attrInts("kernel_shape");
+        long[] s = ctx.attrInts("strides");
+        long[] p = ctx.attrInts("pads");
+        if (k == null || k.length != spatial) {
+            throw new Unresolved("kernel_shape attribute missing or not of length " + spatial);
+        }
+        List<Dim> dims = new ArrayList<>(x.dims().subList(0, 2));
+        for (int i = 0; i < spatial; i++) {
+            Dim in = x.dim(i + 2);
+            long stride = s == null ? 1 : s[i];
+            long pads = p == null ? 0 : p[i] + p[i + spatial];
+            dims.add(in.isKnown() ? ctx.dim((in.value() - 1) * stride + k[i] - pads, "unpooled axis " + (i + 2))
+                : Dim.unknown());
+        }
+        ctx.output(0, ctx.type(0), Shape.of(dims));
+    }
+
+    /** The kept length is the number of true conditions (bounded by the axis length). */
+    private static void compress(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        Value cond = ctx.value(1);
+        Dim kept = Dim.unknown();
+        boolean hasAxis = ctx.hasAttr("axis");
+        int axis = hasAxis ? ctx.axis(ctx.attrInt("axis", 0), x.rank()) : -1;
+        if (cond != null && cond.isFullyKnown()) {
+            Dim limit = hasAxis ? x.dim(axis) : DimMath.product(x.dims());
+            long n = 0;
+            for (int i = 0; i < cond.size() && (!limit.isKnown() || i < limit.value()); i++) {
+                n += cond.longAt(i) != 0 ? 1 : 0;
+            }
+            kept = Dim.of(n);
+        } else {
+            ctx.because("the condition input is not a constant");
+        }
+        if (!hasAxis) {
+            ctx.output(0, ctx.type(0), Shape.of(List.of(kept)));
+            return;
+        }
+        List<Dim> dims = new ArrayList<>(x.dims());
+        dims.set(axis, kept);
+        ctx.output(0, ctx.type(0), Shape.of(dims));
+    }
+
+    private static void det(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        if (x.rank() < 2) {
+            throw new Unresolved("input must have rank >= 2, got " + x);
+        }
+        ctx.output(0, ctx.type(0), Shape.of(x.dims().subList(0, x.rank() - 2)));
+    }
+
+    private static void window(OpContext ctx) {
+        DataType type = typeAttr(ctx, "output_datatype", DataType.FLOAT);
+        Value size = ctx.value(0);
+        if (size == null || !size.isKnown(0)) {
+            ctx.because("size input '" + ctx.node().input(0) + "' is not a constant");
+            ctx.output(0, type, Shape.unknownDims(1));
+            return;
+        }
+        ctx.output(0, type, Shape.of(List.of(ctx.dim(size.longAt(0), "window size"))));
+    }
+
+    /** Opset 17: the transformed axis becomes dft_length (onesided: half plus one); the last dim holds re/im. */
+    private static void dft(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        int axis = ctx.axis(ctx.attrInt("axis", 1), x.rank());
+        List<Dim> dims = new ArrayList<>(x.dims());
+        Dim n = dims.get(axis);
+        if (ctx.hasInput(1)) {
+            Value len = ctx.value(1);
+            n = len != null && len.isKnown(0) ? ctx.dim(len.longAt(0), "dft_length") : Dim.unknown();
+            if (len == null) {
+                ctx.because("dft_length input '" + ctx.node().input(1) + "' is not a constant");
+            }
+        }
+        if (ctx.attrInt("onesided", 0) != 0) {
+            n = n.isKnown() ? Dim.of(n.value() / 2 + 1) : Dim.unknown();
+        }
+        dims.set(axis, n);
+        dims.set(dims.size() - 1, Dim.of(2));
+        ctx.output(0, ctx.type(0), Shape.of(dims));
+    }
+}
