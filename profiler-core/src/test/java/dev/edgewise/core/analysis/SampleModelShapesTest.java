@@ -64,6 +64,15 @@ class SampleModelShapesTest {
                 expected[i] = d.isNumber() ? d.asLong() : BINDINGS.get(d.asText());
             }
             assertThat(r.graph().outputs().get(0).shape()).isEqualTo(Shape.of(expected));
+            // Where the exporter declared shapes (value_info, outputs), inference must agree with them.
+            Graph declared = load(e.getKey());
+            ShapeInferenceResult withDeclared = ShapeInference.infer(declared, new DimBindings(BINDINGS, Map.of()));
+            assertThat(withDeclared.warnings()).noneMatch(w -> w.contains("differs from the declared"));
+            declared.valueInfo().forEach((name, t) -> {
+                if (t.shape().isStatic()) {
+                    assertThat(r.graph().valueInfo().get(name).shape()).as(name).isEqualTo(t.shape());
+                }
+            });
         })));
         assertThat(tests).hasSizeGreaterThanOrEqualTo(5);
         return tests.stream();

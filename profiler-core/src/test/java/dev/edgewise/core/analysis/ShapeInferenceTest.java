@@ -336,4 +336,70 @@ class ShapeInferenceTest {
         assertThat(shapeOf(r, prev)).isEqualTo("1x16x32x32");
         assertThat(micros).isLessThan(200_000);
     }
+
+    @Test
+    void everyOpNamedInTheIssueHasARule() {
+        String required = "Conv ConvTranspose Gemm MatMul MatMulInteger QLinearConv QLinearMatMul ConvInteger"
+            + " BatchNormalization LayerNormalization InstanceNormalization LRN Relu LeakyRelu PRelu Clip Sigmoid"
+            + " HardSigmoid HardSwish Tanh Erf Gelu Softmax LogSoftmax MaxPool AveragePool GlobalAveragePool"
+            + " GlobalMaxPool Add Sub Mul Div Pow Sqrt Neg Exp Concat Split Slice Gather Shape Size Reshape Flatten"
+            + " Transpose Squeeze Unsqueeze Expand Tile Pad Resize Upsample ReduceMean ReduceSum ReduceMax Dropout"
+            + " Identity Constant ConstantOfShape Cast Range Where Equal QuantizeLinear DequantizeLinear"
+            + " DynamicQuantizeLinear Min Max Sum Mean Abs Floor Ceil Log Reciprocal Not And Or Less Greater"
+            + " ArgMax ArgMin TopK Einsum";
+        for (String op : required.split(" ")) {
+            assertThat(dev.edgewise.core.analysis.shapes.OpRegistry.supports("", op)).as(op).isTrue();
+        }
+        assertThat(dev.edgewise.core.analysis.shapes.OpRegistry.supports("com.microsoft", "Gelu")).isFalse();
+    }
+
+    @Test
+    void quantizationAndNormalizationOpsGetTheirTypesAndSideOutputs() throws Exception {
+        ShapeInferenceResult r = new GraphFixture().input("x", "2x5x8").weight("g", 8)
+            .input("s", DataType.FLOAT, "scalar").input("zp", DataType.INT8, "scalar")
+            .node("LayerNormalization", "x,g", "y,mean,inv", ofInt("axis", -1))
+            .node("QuantizeLinear", "x,s,zp", "q").node("QuantizeLinear", "x,s", "qu")
+            .node("DequantizeLinear", "q,s,zp", "dq")
+            .node("DynamicQuantizeLinear", "x", "dy,dys,dyz")
+            .node("Gelu", "x", "ge").infer();
+        assertThat(shapeOf(r, "mean")).isEqualTo("2x5x1");
+        assertThat(r.graph().tensor("q").orElseThrow().dataType()).isEqualTo(DataType.INT8);
+        assertThat(r.graph().tensor("qu").orElseThrow().dataType()).isEqualTo(DataType.UINT8);
+        assertThat(r.graph().tensor("dq").orElseThrow().dataType()).isEqualTo(DataType.FLOAT);
+        assertThat(shapeOf(r, "dy") + " " + shapeOf(r, "dys") + " " + shapeOf(r, "dyz")).isEqualTo("2x5x8 scalar scalar");
+        assertThat(shapeOf(r, "ge")).isEqualTo("2x5x8");
+    }
+
+    @Test
+    void resizeUpsampleAndPadInTheirOpsetForms() throws Exception {
+        GraphFixture f = new GraphFixture().opset(13).input("x", "1x3x10x10");
+        f.node("Resize", "x,,sc", "r1").node("Resize", "x,,,sz", "r2").node("Upsample", "x,sc", "u9")
+            .node("Upsample", "x", "u7", Attribute.ofFloats("scales", 1, 1, 2, 3))
+            .node("Pad", "x", "p2", ofInts("pads", 0, 0, 1, 2, 0, 0, 3, 4))
+            .node("Pad", "x,pads", "p11").node("Pad", "x,pads2,,axes", "p18");
+        f.ints("sz", 1, 3, 7, 4).ints("pads", 0, 0, 1, 1, 0, 0, 1, 1).ints("pads2", 2, 2).ints("axes", -1);
+        dev.edgewise.core.ir.GraphBuilder b = f.build().toBuilder();
+        b.addInitializer(dev.edgewise.core.ir.TensorData.ofFloats("sc", Shape.of(4), new float[] {1, 1, 0.6f, 2.5f}));
+        ShapeInferenceResult r = ShapeInference.infer(b.build(), DimBindings.NONE);
+        assertThat(shapeOf(r, "r1")).isEqualTo("1x3x6x25");
+        assertThat(shapeOf(r, "r2")).isEqualTo("1x3x7x4");
+        assertThat(shapeOf(r, "u9")).isEqualTo("1x3x6x25");
+        assertThat(shapeOf(r, "u7")).isEqualTo("1x3x20x30");
+        assertThat(shapeOf(r, "p2")).isEqualTo("1x3x14x16");
+        assertThat(shapeOf(r, "p11")).isEqualTo("1x3x12x12");
+        assertThat(shapeOf(r, "p18")).isEqualTo("1x3x10x14");
+    }
+
+    @Test
+    void expandTileTopKAndFlattenWithSymbols() throws Exception {
+        ShapeInferenceResult r = new GraphFixture().input("x", "Nx1x4").ints("to", 3, 1).ints("rep", 1, 2, 3)
+            .ints("k", 2)
+            .node("Expand", "x,to", "e").node("Tile", "x,rep", "t").node("TopK", "x,k", "v,i")
+            .node("Flatten", "x", "f0", ofInt("axis", 0)).node("Flatten", "x", "f2", ofInt("axis", 2)).infer();
+        assertThat(shapeOf(r, "e")).isEqualTo("Nx3x4");
+        assertThat(shapeOf(r, "t")).isEqualTo("Nx2x12");
+        assertThat(shapeOf(r, "v") + " " + r.graph().tensor("i").orElseThrow().dataType()).isEqualTo("Nx1x2 INT64");
+        assertThat(shapeOf(r, "f0")).isEqualTo("1x?");
+        assertThat(shapeOf(r, "f2")).isEqualTo("Nx4");
+    }
 }

@@ -6,7 +6,6 @@ import dev.edgewise.core.ir.Dim;
 import dev.edgewise.core.ir.Shape;
 import dev.edgewise.core.ir.TensorData;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -166,7 +165,9 @@ final class ReshapeRules {
         }
         Dim outer = DimMath.product(x.dims().subList(0, a));
         Dim inner = DimMath.product(x.dims().subList(a, x.rank()));
-        ctx.output(0, ctx.type(0), Shape.of(List.of(outer, inner)));
+        Shape out = Shape.of(List.of(outer, inner));
+        Value in = ctx.value(0);
+        ctx.output(0, ctx.type(0), out, in != null && out.isStatic() ? in.reshape(out.toArray()) : null);
     }
 
     private static void transpose(OpContext ctx) {
@@ -387,9 +388,5 @@ final class ReshapeRules {
             }
         }
         ctx.output(0, type, Shape.of(List.of(len)), v);
-    }
-
-    static long[] copyOf(long[] a) {
-        return Arrays.copyOf(a, a.length);
     }
 }

@@ -161,14 +161,6 @@ public final class Value {
         return symbols[i].isEmpty() ? Dim.unknown() : Dim.symbol(symbols[i]);
     }
 
-    /** The symbol of element i, or null when it is a known number or unknown. */
-    public String symbolAt(int i) {
-        if (symbols == null || symbols[i] == null || symbols[i].isEmpty()) {
-            return null;
-        }
-        return symbols[i];
-    }
-
     /** A new value made of the elements at {@code indices} (flat, row-major) with the given shape. */
     public Value select(int[] indices, long[] newShape) {
         if (floats != null) {
