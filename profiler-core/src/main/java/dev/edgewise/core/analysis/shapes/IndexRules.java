@@ -56,7 +56,7 @@ final class IndexRules {
         }
         dims.set(axis, known ? ctx.dim(sum, "concatenated axis") : Dim.unknown());
         Value v = null;
-        if (values.stream().allMatch(x -> x != null) && known) {
+        if (values.stream().allMatch(x -> x != null) && known && small(Shape.of(dims))) {
             v = Value.concat(values, axis, ctx.type(0));
         }
         ctx.output(0, ctx.type(0), Shape.of(dims), v);
@@ -93,6 +93,11 @@ final class IndexRules {
             }
             ctx.output(i, ctx.type(0), Shape.of(dims), part);
         }
+    }
+
+    /** Only small results are evaluated; bigger ones are data, not shape arithmetic. */
+    private static boolean small(Shape s) {
+        return s.isStatic() && s.numElements().getAsLong() <= Value.MAX_ELEMENTS;
     }
 
     /** Equal parts; when not divisible (opset 18 num_outputs) all but the last take the ceiling. */
@@ -200,7 +205,7 @@ final class IndexRules {
         Value dv = ctx.value(0);
         Value iv = ctx.value(1);
         Value v = null;
-        if (dv != null && iv != null && iv.isFullyKnown() && out.isStatic()) {
+        if (dv != null && iv != null && iv.isFullyKnown() && small(out)) {
             v = dv.select(Indexing.gatherIndices(dv.shape(), axis, iv.longs()), out.toArray());
         }
         ctx.output(0, ctx.type(0), out, v);

@@ -92,10 +92,18 @@ public final class ValueEval {
     }
 
     static long intOp(String op, long a, long b, boolean fmod) {
+        try {
+            return exactIntOp(op, a, b, fmod);
+        } catch (ArithmeticException e) {
+            throw new Unresolved("integer overflow in shape arithmetic (" + op + " of " + a + " and " + b + ")");
+        }
+    }
+
+    private static long exactIntOp(String op, long a, long b, boolean fmod) {
         return switch (op) {
-            case "Add", "Sum" -> a + b;
-            case "Sub" -> a - b;
-            case "Mul" -> a * b;
+            case "Add", "Sum" -> Math.addExact(a, b);
+            case "Sub" -> Math.subtractExact(a, b);
+            case "Mul" -> Math.multiplyExact(a, b);
             case "Div" -> {
                 if (b == 0) {
                     throw new Unresolved("integer division by zero in shape arithmetic");
