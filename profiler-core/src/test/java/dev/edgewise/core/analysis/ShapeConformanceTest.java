@@ -83,6 +83,8 @@ class ShapeConformanceTest {
         try (Stream<Path> s = Files.list(suiteDir)) {
             cases = s.filter(p -> Files.isRegularFile(p.resolve("model.onnx"))).sorted().toList();
         }
+        long started = System.nanoTime();
+        long importNanos = 0;
         OnnxImporter importer = new OnnxImporter();
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, Integer> unsupported = new TreeMap<>();
@@ -91,8 +93,10 @@ class ShapeConformanceTest {
         for (Path dir : cases) {
             String name = dir.getFileName().toString();
             Graph g;
+            long t0 = System.nanoTime();
             try {
                 g = importer.load(dir.resolve("model.onnx"), ImportOptions.DEFAULT);
+                importNanos += System.nanoTime() - t0;
             } catch (Exception e) {
                 skipped.add(name + " (importer: " + e.getMessage() + ")");
                 continue;
@@ -130,12 +134,20 @@ class ShapeConformanceTest {
             outcomes.add(new Outcome(name, ops, failure, needsOperands));
         }
         assertTrue(!outcomes.isEmpty(), "no checkable case found under " + suiteDir);
-        printSummary(suiteDir.getFileName().toString(), outcomes, unsupported, unsupportedCases, skipped);
-        return outcomes.stream().map(o -> DynamicTest.dynamicTest(suiteDir.getFileName() + "/" + o.testCase() + " " + o.ops(), () -> {
-            if (o.failure() != null) {
-                fail(o.failure());
-            }
-        }));
+        Map<String, int[]> perOp = printSummary(suiteDir.getFileName().toString(), outcomes, unsupported,
+            unsupportedCases, skipped);
+        System.out.printf("  %d ms in all, %d ms of which importing the models%n",
+            (System.nanoTime() - started) / 1_000_000, importNanos / 1_000_000);
+        Stream<DynamicTest> cases = outcomes.stream().map(o -> DynamicTest.dynamicTest(
+            suiteDir.getFileName() + "/" + o.testCase() + " " + o.ops(), () -> {
+                if (o.failure() != null) {
+                    fail(o.failure());
+                }
+            }));
+        DynamicTest perOpTotals = DynamicTest.dynamicTest(suiteDir.getFileName() + ": every case of every op passes",
+            () -> assertEquals(List.of(), perOp.entrySet().stream().filter(e -> e.getValue()[0] != e.getValue()[1])
+                .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).toList()));
+        return Stream.concat(cases, Stream.of(perOpTotals));
     }
 
     /**
@@ -196,7 +208,8 @@ class ShapeConformanceTest {
         }
     }
 
-    private static void printSummary(String suite, List<Outcome> outcomes, Map<String, Integer> unsupported,
+    /** Prints the per-op table and returns it: op -> {passed, total, passed only with operands}. */
+    private static Map<String, int[]> printSummary(String suite, List<Outcome> outcomes, Map<String, Integer> unsupported,
                                      int unsupportedCases, List<String> skipped) {
         Map<String, int[]> perOp = new TreeMap<>();
         for (Outcome o : outcomes) {
@@ -223,5 +236,6 @@ class ShapeConformanceTest {
         outcomes.stream().filter(o -> o.failure() != null)
             .forEach(o -> b.append("  FAIL ").append(o.testCase()).append(": ").append(o.failure()).append('\n'));
         System.out.print(b);
+        return perOp;
     }
 }

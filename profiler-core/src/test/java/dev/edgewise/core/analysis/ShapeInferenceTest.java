@@ -402,4 +402,25 @@ class ShapeInferenceTest {
         assertThat(shapeOf(r, "f0")).isEqualTo("1x?");
         assertThat(shapeOf(r, "f2")).isEqualTo("Nx4");
     }
+
+    /** PyTorch's export of x.expand(-1, 4): Where(Equal(target, -1), ones, target) with a symbolic target. */
+    @Test
+    void symbolicDimsCompareAgainstNegativeConstantsInExpandChains() throws Exception {
+        ShapeInferenceResult r = new GraphFixture().input("x", "Nx1").ints("four", 4).ints("minus1", -1)
+            .ints("ones", 1, 1).ints("ax0", 0).scalar("i0", 0)
+            .node("Shape", "x", "s").node("Gather", "s,i0", "n").node("Unsqueeze", "n,ax0", "n1")
+            .node("Concat", "n1,four", "target", ofInt("axis", 0))
+            .node("Equal", "target,minus1", "is_keep").node("Where", "is_keep,ones,target", "fixed")
+            .node("Expand", "x,fixed", "y").infer();
+        assertThat(shapeOf(r, "y")).isEqualTo("Nx4");
+        assertThat(r.warnings()).singleElement().asString().startsWith("symbolic input dims left unbound");
+    }
+
+    @Test
+    void absurdComputedDimsAreInvalid() {
+        assertThatThrownBy(() -> new GraphFixture().input("x", "4x1").ints("rep", 1L << 31, 4)
+            .named("tile_huge", "Tile", "x,rep", "y").infer())
+            .isInstanceOf(EdgewiseException.class).hasMessageContaining("tile_huge").hasMessageContaining("absurd")
+            .satisfies(e -> assertThat(((EdgewiseException) e).code()).isEqualTo(ErrorCode.INVALID_DIMENSION));
+    }
 }

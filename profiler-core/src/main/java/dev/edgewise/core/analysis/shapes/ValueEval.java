@@ -39,13 +39,46 @@ public final class ValueEval {
         for (int i = 0; i < out.length; i++) {
             int x = ia[i];
             int y = ib[i];
+            Long compared;
             if (a.isKnown(x) && b.isKnown(y)) {
                 out[i] = intOp(op, a.longAt(x), b.longAt(y), fmod);
+            } else if ((compared = symbolicCompare(op, a, x, b, y)) != null) {
+                out[i] = compared;
             } else {
                 symbols[i] = symbolicIdentity(op, a, x, b, y);
             }
         }
         return Value.build(outType, shape, out, symbols);
+    }
+
+    /**
+     * Comparisons a named dim decides although its value is unknown: a dim is never negative, and
+     * equals itself. PyTorch's export of expand(-1, ...) compares a shape with -1 this way.
+     */
+    private static Long symbolicCompare(String op, Value a, int x, Value b, int y) {
+        String sa = a.isKnown(x) ? null : a.rawSymbol(x);
+        String sb = b.isKnown(y) ? null : b.rawSymbol(y);
+        if (sa != null && sa.equals(sb) && !sa.isEmpty()) {
+            return switch (op) {
+                case "Equal", "LessOrEqual", "GreaterOrEqual" -> 1L;
+                case "Less", "Greater" -> 0L;
+                default -> null;
+            };
+        }
+        boolean flipped = sa == null;
+        String symbol = flipped ? sb : sa;
+        Value other = flipped ? a : b;
+        int k = flipped ? x : y;
+        if (symbol == null || symbol.isEmpty() || !other.isKnown(k) || other.longAt(k) >= 0) {
+            return null;
+        }
+        // symbol >= 0 > constant
+        return switch (op) {
+            case "Equal" -> 0L;
+            case "Greater", "GreaterOrEqual" -> flipped ? 0L : 1L;
+            case "Less", "LessOrEqual" -> flipped ? 1L : 0L;
+            default -> null;
+        };
     }
 
     private static String symbolicIdentity(String op, Value a, int x, Value b, int y) {
