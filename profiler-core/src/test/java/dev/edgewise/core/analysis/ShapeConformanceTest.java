@@ -138,7 +138,7 @@ class ShapeConformanceTest {
             unsupportedCases, skipped);
         System.out.printf("  %d ms in all, %d ms of which importing the models%n",
             (System.nanoTime() - started) / 1_000_000, importNanos / 1_000_000);
-        Stream<DynamicTest> cases = outcomes.stream().map(o -> DynamicTest.dynamicTest(
+        Stream<DynamicTest> perCase = outcomes.stream().map(o -> DynamicTest.dynamicTest(
             suiteDir.getFileName() + "/" + o.testCase() + " " + o.ops(), () -> {
                 if (o.failure() != null) {
                     fail(o.failure());
@@ -147,7 +147,7 @@ class ShapeConformanceTest {
         DynamicTest perOpTotals = DynamicTest.dynamicTest(suiteDir.getFileName() + ": every case of every op passes",
             () -> assertEquals(List.of(), perOp.entrySet().stream().filter(e -> e.getValue()[0] != e.getValue()[1])
                 .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).toList()));
-        return Stream.concat(cases, Stream.of(perOpTotals));
+        return Stream.concat(perCase, Stream.of(perOpTotals));
     }
 
     /**
