@@ -9,7 +9,7 @@ import java.util.Map;
 
 /**
  * Less common ops found in deployed models: recurrent layers, losses, detection helpers,
- * unpooling, signal windows and the DFT.
+ * unpooling, text vectorizing, Unique.
  */
 final class MiscRules {
     private MiscRules() {
@@ -31,10 +31,8 @@ final class MiscRules {
         rules.put("Compress", MiscRules::compress);
         rules.put("EyeLike", ctx -> ctx.output(0, typeAttr(ctx, "dtype", ctx.type(0)), ctx.shape(0)));
         rules.put("Det", MiscRules::det);
-        for (String op : List.of("BlackmanWindow", "HannWindow", "HammingWindow")) {
-            rules.put(op, MiscRules::window);
-        }
-        rules.put("DFT", MiscRules::dft);
+        rules.put("TfIdfVectorizer", MiscRules::tfIdf);
+        rules.put("Unique", MiscRules::unique);
     }
 
     private static DataType typeAttr(OpContext ctx, String attr, DataType fallback) {
@@ -154,35 +152,62 @@ final class MiscRules {
         ctx.output(0, ctx.type(0), Shape.of(x.dims().subList(0, x.rank() - 2)));
     }
 
-    private static void window(OpContext ctx) {
-        DataType type = typeAttr(ctx, "output_datatype", DataType.FLOAT);
-        Value size = ctx.value(0);
-        if (size == null || !size.isKnown(0)) {
-            ctx.because("size input '" + ctx.node().input(0) + "' is not a constant");
-            ctx.output(0, type, Shape.unknownDims(1));
-            return;
+    /** [C] -> [max ngram index + 1]; [N, C] -> [N, max + 1]. */
+    private static void tfIdf(OpContext ctx) {
+        Shape x = ctx.rankedShape(0);
+        long[] idx = ctx.attrInts("ngram_indexes");
+        if (idx == null || idx.length == 0) {
+            throw new Unresolved("no ngram_indexes attribute");
         }
-        ctx.output(0, type, Shape.of(List.of(ctx.dim(size.longAt(0), "window size"))));
+        long width = java.util.Arrays.stream(idx).max().getAsLong() + 1;
+        List<Dim> dims = new ArrayList<>();
+        if (x.rank() == 2) {
+            dims.add(x.dim(0));
+        }
+        dims.add(ctx.dim(width, "output width"));
+        ctx.output(0, DataType.FLOAT, Shape.of(dims));
     }
 
-    /** Opset 17: the transformed axis becomes dft_length (onesided: half plus one); the last dim holds re/im. */
-    private static void dft(OpContext ctx) {
+    /** Counts distinct elements (or slices along axis) when the input is a known small value. */
+    private static void unique(OpContext ctx) {
         Shape x = ctx.rankedShape(0);
-        int axis = ctx.axis(ctx.attrInt("axis", 1), x.rank());
-        List<Dim> dims = new ArrayList<>(x.dims());
-        Dim n = dims.get(axis);
-        if (ctx.hasInput(1)) {
-            Value len = ctx.value(1);
-            n = len != null && len.isKnown(0) ? ctx.dim(len.longAt(0), "dft_length") : Dim.unknown();
-            if (len == null) {
-                ctx.because("dft_length input '" + ctx.node().input(1) + "' is not a constant");
-            }
+        Value v = ctx.value(0);
+        boolean hasAxis = ctx.hasAttr("axis");
+        int axis = hasAxis ? ctx.axis(ctx.attrInt("axis", 0), x.rank()) : -1;
+        Dim count = Dim.unknown();
+        if (v != null && v.isFullyKnown()) {
+            count = Dim.of(distinctSlices(v, axis));
+        } else {
+            ctx.because("the number of distinct values depends on the data");
         }
-        if (ctx.attrInt("onesided", 0) != 0) {
-            n = n.isKnown() ? Dim.of(n.value() / 2 + 1) : Dim.unknown();
+        List<Dim> dims = new ArrayList<>(hasAxis ? x.dims() : List.of(count));
+        if (hasAxis) {
+            dims.set(axis, count);
         }
-        dims.set(axis, n);
-        dims.set(dims.size() - 1, Dim.of(2));
         ctx.output(0, ctx.type(0), Shape.of(dims));
+        ctx.output(1, DataType.INT64, Shape.of(List.of(count)));
+        Dim all = hasAxis ? x.dim(axis) : DimMath.product(x.dims());
+        ctx.output(2, DataType.INT64, Shape.of(List.of(all)));
+        ctx.output(3, DataType.INT64, Shape.of(List.of(count)));
+    }
+
+    private static long distinctSlices(Value v, int axis) {
+        long[] shape = v.shape();
+        if (axis < 0) {
+            return java.util.Arrays.stream(v.doubles()).distinct().count();
+        }
+        long[] strides = Indexing.strides(shape);
+        long[] sliceShape = shape.clone();
+        sliceShape[axis] = 1;
+        java.util.Set<List<Double>> seen = new java.util.HashSet<>();
+        for (long i = 0; i < shape[axis]; i++) {
+            int[] idx = Indexing.strided(sliceShape, strides, i * strides[axis]);
+            List<Double> slice = new ArrayList<>();
+            for (int k : idx) {
+                slice.add(v.doubleAt(k));
+            }
+            seen.add(slice);
+        }
+        return seen.size();
     }
 }

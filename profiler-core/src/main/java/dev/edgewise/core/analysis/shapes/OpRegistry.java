@@ -24,6 +24,7 @@ public final class OpRegistry {
         ReduceQuantRules.register(rules);
         ResizeRules.register(rules);
         MiscRules.register(rules);
+        SignalRules.register(rules);
         return Collections.unmodifiableMap(rules);
     }
 
