@@ -47,7 +47,10 @@ public final class ShapeInference {
         long opset = graph.metadata().defaultOpset();
         GraphBuilder out = graph.toBuilder().inputs(inputs).clearValueInfo();
         for (Node node : graph.nodes()) {
-            inferNode(node, store, opset, declared, warnings);
+            // The importer already warned about ops of foreign domains; one warning per such layer is enough.
+            boolean warnedAtImport = !node.isDefaultDomain()
+                && graph.warnings().stream().anyMatch(w -> w.startsWith("layer '" + node.name() + "'"));
+            inferNode(node, store, opset, declared, warnedAtImport ? new ArrayList<>() : warnings);
             for (String o : node.outputs()) {
                 if (!o.isEmpty()) {
                     out.putValueInfo(store.info(o));
@@ -96,6 +99,10 @@ public final class ShapeInference {
         List<TensorInfo> out = new ArrayList<>();
         for (TensorInfo in : graph.inputs()) {
             Shape s = b.inputs().getOrDefault(in.name(), in.shape());
+            if (s != in.shape() && s.hasRank() && in.shape().hasRank() && s.rank() != in.shape().rank()) {
+                warnings.add("input '" + in.name() + "' is bound to " + s + " (rank " + s.rank() + ") but the model"
+                    + " declares " + in.shape() + " (rank " + in.shape().rank() + ")");
+            }
             if (s.hasRank()) {
                 s.dims().stream().filter(Dim::isSymbolic).forEach(d -> unusedSymbols.remove(d.symbolName()));
             }
