@@ -46,10 +46,10 @@ public final class ShapeInference {
         Map<String, TensorInfo> declared = declaredInfo(graph, b.symbols());
         long opset = graph.metadata().defaultOpset();
         GraphBuilder out = graph.toBuilder().inputs(inputs).clearValueInfo();
+        Set<String> warnedAtImportLayers = layersNamedIn(graph.warnings());
         for (Node node : graph.nodes()) {
             // The importer already warned about ops of foreign domains; one warning per such layer is enough.
-            boolean warnedAtImport = !node.isDefaultDomain()
-                && graph.warnings().stream().anyMatch(w -> w.startsWith("layer '" + node.name() + "'"));
+            boolean warnedAtImport = !node.isDefaultDomain() && warnedAtImportLayers.contains(node.name());
             inferNode(node, store, opset, declared, warnedAtImport ? new ArrayList<>() : warnings);
             for (String o : node.outputs()) {
                 if (!o.isEmpty()) {
@@ -65,6 +65,20 @@ public final class ShapeInference {
         out.outputs(outputs);
         reportUnboundSymbols(inputs, warnings);
         return new ShapeInferenceResult(out.buildValid(), warnings);
+    }
+
+    /** Names of the layers that warnings of the form "layer 'NAME'..." are about. */
+    private static Set<String> layersNamedIn(List<String> warnings) {
+        Set<String> names = new java.util.HashSet<>();
+        for (String w : warnings) {
+            if (w.startsWith("layer '")) {
+                int end = w.indexOf('\'', 7);
+                if (end > 0) {
+                    names.add(w.substring(7, end));
+                }
+            }
+        }
+        return names;
     }
 
     private static void checkBindings(Graph graph, DimBindings b) throws EdgewiseException {
