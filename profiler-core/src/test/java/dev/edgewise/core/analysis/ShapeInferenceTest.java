@@ -423,4 +423,17 @@ class ShapeInferenceTest {
             .isInstanceOf(EdgewiseException.class).hasMessageContaining("tile_huge").hasMessageContaining("absurd")
             .satisfies(e -> assertThat(((EdgewiseException) e).code()).isEqualTo(ErrorCode.INVALID_DIMENSION));
     }
+
+    /** Position ids as transformers export them: Range(0, Shape(x)[1], 1) -> Unsqueeze -> Gather from a table. */
+    @Test
+    void rangeOverASymbolicLengthKeepsTheSymbol() throws Exception {
+        ShapeInferenceResult r = new GraphFixture().input("x", "batchxseqx32").weight("table", 128, 32)
+            .scalar("zero", 0).scalar("one", 1).ints("ax0", 0)
+            .node("Shape", "x", "s").node("Gather", "s,one", "len").node("Range", "zero,len,one", "pos")
+            .node("Unsqueeze", "pos,ax0", "pos1").node("Gather", "table,pos1", "emb").node("Add", "x,emb", "y")
+            .infer();
+        assertThat(shapeOf(r, "pos")).isEqualTo("seq");
+        assertThat(shapeOf(r, "y")).isEqualTo("batchxseqx32");
+        assertThat(r.warnings()).singleElement().asString().startsWith("symbolic input dims left unbound");
+    }
 }

@@ -359,8 +359,14 @@ final class ReshapeRules {
         DataType type = ctx.type(0);
         if (start == null || limit == null || delta == null || !start.isFullyKnown() || !limit.isFullyKnown()
                 || !delta.isFullyKnown()) {
-            ctx.because("start, limit or delta is not a constant");
-            ctx.output(0, type, Shape.unknownDims(1));
+            // Range(0, seq_len, 1) of a symbolic length (position ids in transformers) has that length.
+            boolean counting = start != null && delta != null && start.isFullyKnown() && delta.isFullyKnown()
+                && start.doubleAt(0) == 0 && delta.doubleAt(0) == 1 && limit != null && !type.isFloatingPoint();
+            Dim len = counting ? limit.dimAt(0) : Dim.unknown();
+            if (!len.isSymbolic()) {
+                ctx.because("start, limit or delta is not a constant");
+            }
+            ctx.output(0, type, Shape.of(List.of(len)));
             return;
         }
         boolean floats = type.isFloatingPoint();
