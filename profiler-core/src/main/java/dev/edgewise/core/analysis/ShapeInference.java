@@ -156,7 +156,8 @@ public final class ShapeInference {
         String label = "layer '" + node.name() + "' (" + (node.isDefaultDomain() ? "" : node.domain() + ":")
             + node.opType() + ")";
         Optional<ShapeRule> rule = OpRegistry.rule(node.domain(), node.opType());
-        OpContext ctx = new OpContext(node, store, opset);
+        OpContext ctx = new OpContext(node, store, opset,
+            (body, outer, where) -> runSubgraph(body, outer, where, opset, warnings));
         String failure = null;
         if (rule.isEmpty()) {
             failure = "op " + (node.isDefaultDomain() ? "" : node.domain() + ":") + node.opType()
@@ -190,6 +191,28 @@ public final class ShapeInference {
         } else if (!unknown.isEmpty()) {
             warnings.add(label + ": output " + String.join(", ", unknown) + " not fully resolved: " + cause(ctx, node, store));
         }
+    }
+
+    /** Infers a subgraph (an If branch) whose free names resolve in {@code outer}; returns its outputs. */
+    private static List<OpContext.Result> runSubgraph(Graph body, TensorStore outer, String where, long opset,
+                                                      List<String> warnings) {
+        TensorStore store = new TensorStore(body.initializers(), outer);
+        body.inputs().forEach(in -> store.put(in, null));
+        List<String> inner = new ArrayList<>();
+        for (Node n : body.nodes()) {
+            try {
+                inferNode(n, store, opset, Map.of(), inner);
+            } catch (EdgewiseException e) {
+                throw new InvalidDimension("in " + where + ": " + e.getMessage());
+            }
+        }
+        inner.forEach(w -> warnings.add("in " + where + ": " + w));
+        List<OpContext.Result> out = new ArrayList<>();
+        for (TensorInfo o : body.outputs()) {
+            TensorInfo t = store.info(o.name());
+            out.add(new OpContext.Result(t != null ? t : o, store.value(o.name())));
+        }
+        return out;
     }
 
     /** The inferred info, completed by (and checked against) the model's own declaration. */

@@ -103,12 +103,7 @@ class ShapeConformanceTest {
             }
             Set<String> ops = new TreeSet<>();
             Set<String> missing = new TreeSet<>();
-            for (Node n : g.nodes()) {
-                ops.add(n.opType());
-                if (!OpRegistry.supports(n.domain(), n.opType())) {
-                    missing.add(n.domain().isEmpty() ? n.opType() : n.domain() + ":" + n.opType());
-                }
-            }
+            collectOps(g, ops, missing);
             if (!missing.isEmpty()) {
                 missing.forEach(op -> unsupported.merge(op, 1, Integer::sum));
                 unsupportedCases++;
@@ -148,6 +143,21 @@ class ShapeConformanceTest {
             () -> assertEquals(List.of(), perOp.entrySet().stream().filter(e -> e.getValue()[0] != e.getValue()[1])
                 .map(e -> e.getKey() + " " + e.getValue()[0] + "/" + e.getValue()[1]).toList()));
         return Stream.concat(perCase, Stream.of(perOpTotals));
+    }
+
+    /** Op types of the graph and of its subgraphs (If branches), and those without a shape rule. */
+    private static void collectOps(Graph g, Set<String> ops, Set<String> missing) {
+        for (Node n : g.nodes()) {
+            ops.add(n.opType());
+            if (!OpRegistry.supports(n.domain(), n.opType())) {
+                missing.add(n.domain().isEmpty() ? n.opType() : n.domain() + ":" + n.opType());
+            }
+            for (var a : n.attributes().values()) {
+                if (a.kind() == dev.edgewise.core.ir.Attribute.Kind.GRAPH) {
+                    collectOps((Graph) a.value(), ops, missing);
+                }
+            }
+        }
     }
 
     /**

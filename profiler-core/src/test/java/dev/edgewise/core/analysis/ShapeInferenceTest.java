@@ -436,4 +436,25 @@ class ShapeInferenceTest {
         assertThat(shapeOf(r, "y")).isEqualTo("batchxseqx32");
         assertThat(r.warnings()).singleElement().asString().startsWith("symbolic input dims left unbound");
     }
+
+    private static Attribute branch(String name, String op, String out, Attribute... attrs) throws Exception {
+        Graph g = new GraphFixture().node(op, "x", out, attrs).output(out).build();
+        return new Attribute(name, Attribute.Kind.GRAPH, g);
+    }
+
+    @Test
+    void ifTakesTheConstantBranchOrMergesBothBranches() throws Exception {
+        Attribute thenFlat = branch("then_branch", "Flatten", "t");
+        Attribute elseSame = branch("else_branch", "Relu", "e");
+        ShapeInferenceResult constant = new GraphFixture().input("x", "2x3x4").scalar("yes", 1)
+            .node("If", "yes", "y", thenFlat, elseSame).infer();
+        assertThat(shapeOf(constant, "y")).isEqualTo("2x12");
+        assertThat(constant.warnings()).isEmpty();
+        ShapeInferenceResult data = new GraphFixture().input("x", "2x3x4").input("c", DataType.BOOL, "scalar")
+            .named("branchy", "If", "c", "y", thenFlat, branch("else_branch", "Flatten", "e", ofInt("axis", 2)))
+            .infer();
+        assertThat(shapeOf(data, "y")).isEqualTo("?x?");
+        assertThat(data.warnings()).singleElement().asString().contains("layer 'branchy' (If)")
+            .contains("branches give different shapes");
+    }
 }

@@ -3,9 +3,11 @@ package dev.edgewise.core.analysis.shapes;
 import dev.edgewise.core.ir.Attribute;
 import dev.edgewise.core.ir.DataType;
 import dev.edgewise.core.ir.Dim;
+import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.ir.Node;
 import dev.edgewise.core.ir.Shape;
 import dev.edgewise.core.ir.TensorInfo;
+import java.util.List;
 
 /**
  * What a {@link ShapeRule} sees of one node: its inputs' types, shapes and known values, its
@@ -20,12 +22,24 @@ public final class OpContext {
     private final long opset;
     private final TensorInfo[] outInfos;
     private final Value[] outValues;
+    private final SubgraphRunner subgraphs;
     private String reason;
 
-    public OpContext(Node node, TensorStore store, long opset) {
+    /** Runs a subgraph (an If branch) in the scope of the current node and returns its outputs. */
+    @FunctionalInterface
+    public interface SubgraphRunner {
+        List<Result> run(Graph body, TensorStore outerScope, String where);
+    }
+
+    /** One output of a subgraph: its type and shape, and its value when known. */
+    public record Result(TensorInfo info, Value value) {
+    }
+
+    public OpContext(Node node, TensorStore store, long opset, SubgraphRunner subgraphs) {
         this.node = node;
         this.store = store;
         this.opset = opset;
+        this.subgraphs = subgraphs;
         this.outInfos = new TensorInfo[node.outputs().size()];
         this.outValues = new Value[node.outputs().size()];
     }
@@ -92,6 +106,15 @@ public final class OpContext {
             throw new Unresolved(role + " input '" + node.input(i) + "' is not a constant");
         }
         return v;
+    }
+
+    /** Infers the subgraph held by attribute {@code attr}; its outputs in order. */
+    public List<Result> runSubgraph(String attr) {
+        Attribute a = node.attribute(attr);
+        if (a == null || a.kind() != Attribute.Kind.GRAPH || subgraphs == null) {
+            throw new Unresolved("no subgraph attribute '" + attr + "'");
+        }
+        return subgraphs.run((Graph) a.value(), store, attr + " of layer '" + node.name() + "'");
     }
 
     public boolean hasAttr(String name) {

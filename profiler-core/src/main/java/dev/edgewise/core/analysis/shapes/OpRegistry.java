@@ -25,6 +25,7 @@ public final class OpRegistry {
         ResizeRules.register(rules);
         MiscRules.register(rules);
         SignalRules.register(rules);
+        ControlFlowRules.register(rules);
         return Collections.unmodifiableMap(rules);
     }
 

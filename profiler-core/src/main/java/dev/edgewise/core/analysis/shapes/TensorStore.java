@@ -14,8 +14,15 @@ public final class TensorStore {
     private final Map<String, TensorInfo> infos = new HashMap<>();
     private final Map<String, Value> values = new HashMap<>();
     private final Map<String, TensorData> initializers;
+    private final TensorStore outer;
 
     public TensorStore(Map<String, TensorData> initializers) {
+        this(initializers, null);
+    }
+
+    /** A store for a subgraph (If/Loop body): names it does not hold resolve in the outer scope. */
+    public TensorStore(Map<String, TensorData> initializers, TensorStore outer) {
+        this.outer = outer;
         this.initializers = initializers;
         for (TensorData t : initializers.values()) {
             infos.put(t.name(), new TensorInfo(t.name(), t.dataType(), t.shape()));
@@ -23,7 +30,8 @@ public final class TensorStore {
     }
 
     public TensorInfo info(String name) {
-        return infos.get(name);
+        TensorInfo t = infos.get(name);
+        return t == null && outer != null ? outer.info(name) : t;
     }
 
     public void put(TensorInfo info, Value value) {
@@ -43,6 +51,8 @@ public final class TensorStore {
             if (t != null && t.shape().isStatic()) {
                 v = t.numElements() <= Value.MAX_ELEMENTS ? Value.fromTensor(t) : null;
                 values.put(name, v);
+            } else if (t == null && outer != null && !infos.containsKey(name)) {
+                return outer.value(name);
             }
         }
         return v;
