@@ -64,7 +64,7 @@ public final class CostAnalysis {
         return new Totals(s.params(), s.macs, s.flops, s.weightBytes(), s.activationBytes, peak, s.energyUj);
     }
 
-    /** One entry per category present, largest MACs first (then params, then the file's category order). */
+    /** One entry per category present, largest MACs first (then params, FLOPs, the file's category order). */
     private static Map<String, CategoryTotals> byCategory(List<LayerCoster.Result> results, List<String> order) {
         Map<String, Sums> sums = new HashMap<>();
         for (LayerCoster.Result r : results) {
@@ -75,6 +75,7 @@ public final class CostAnalysis {
                 s.flops, s.weightBytes(), s.energyUj)));
         list.sort(Comparator.comparingLong(CategoryTotals::macs).reversed()
                 .thenComparing(Comparator.comparingLong(CategoryTotals::params).reversed())
+                .thenComparing(Comparator.comparingLong(CategoryTotals::flops).reversed())
                 .thenComparingInt(c -> order.indexOf(c.category()) < 0 ? order.size() : order.indexOf(c.category())));
         Map<String, CategoryTotals> out = new LinkedHashMap<>();
         list.forEach(c -> out.put(c.category(), c));

@@ -52,6 +52,28 @@ public final class LayerContext {
         }
     }
 
+    /** One dimension of the role's input (negative counts from the end); the others may be symbolic. */
+    public long roleDim(String role, int axis) {
+        OptionalInt i = info.role(role);
+        if (i.isEmpty() || !node.hasInput(i.getAsInt())) {
+            throw new UnresolvedException("input '" + role + "' is missing");
+        }
+        String tensor = node.input(i.getAsInt());
+        TensorInfo t = tensors.info(tensor);
+        if (t == null || !t.shape().hasRank()) {
+            throw new UnresolvedException("shape of '" + tensor + "' unknown");
+        }
+        Shape s = t.shape();
+        if (s.rank() == 0 || Math.abs(axis) > s.rank() || (axis >= 0 && axis >= s.rank())) {
+            throw new UnresolvedException("'" + tensor + "' has rank " + s.rank() + ", axis " + axis + " needed");
+        }
+        var d = s.dim(axis);
+        if (!d.isKnown()) {
+            throw new UnresolvedException("dimension " + axis + " of '" + tensor + "' is not static (" + s + ")");
+        }
+        return d.value();
+    }
+
     public long[] inputShape(int index) {
         return staticShape(node.input(index));
     }

@@ -40,15 +40,11 @@ final class MatMulCounters {
 
     /**
      * numpy matmul semantics: every output element (batch dims broadcast, 1-D operands promoted)
-     * is one dot product of length K, K being A's last dim. MACs = outputs*K; FLOPs = 2*MACs
+     * is one dot product of length K, K being A's last dim (A's other dims may stay symbolic). MACs = outputs*K; FLOPs = 2*MACs
      * (+ requantization per output for QLinearMatMul).
      */
     static Counts matmul(LayerContext c) {
-        long[] a = c.roleShape("a");
-        if (a.length == 0) {
-            throw new UnresolvedException("MatMul input A is a scalar");
-        }
-        long k = a[a.length - 1];
+        long k = c.roleDim("a", -1);
         long outputs = c.outputElements();
         long macs = mul(outputs, k);
         long flops = add(mul(2, macs), mul((long) c.constant("perOutput", 0), outputs));
