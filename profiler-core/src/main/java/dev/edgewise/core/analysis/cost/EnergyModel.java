@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -130,7 +129,7 @@ public final class EnergyModel {
     }
 
     private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.3g", v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }
 
     private static EdgewiseException invalid(String src, String problem) {
