@@ -78,6 +78,8 @@ final class LayerCoster {
     /**
      * Constant inputs at the metadata's weight positions (any constant input for an unknown op).
      * INT64 constants are indices and shapes in ONNX practice, never learned values, so never params.
+     * Data-movement ops (Transpose, Reshape, Concat, ...) list their data input: an export that
+     * transposes a weight at run time still shows that weight as a parameter of the Transpose.
      */
     private Map<String, TensorData> weights(Node node, OpInfo info) {
         Map<String, TensorData> out = new LinkedHashMap<>();
@@ -87,7 +89,7 @@ final class LayerCoster {
             if (in.isEmpty() || (info != null && !info.isWeightInput(i))) {
                 continue;
             }
-            TensorData c = tensors.constant(in);
+            TensorData c = tensors.parameterCandidate(in);
             if (c != null && c.dataType() != DataType.INT64) {
                 out.putIfAbsent(in, c);
             }

@@ -12,7 +12,8 @@ import java.util.OptionalInt;
  * reads inputs by, flop constants (with variants chosen by an attribute value) and attribute defaults.
  *
  * @param key         op type, or {@code domain:OpType} outside the default ONNX domain
- * @param weightInputs input indices whose constant tensors count as parameters
+ * @param weightInputs input indices whose constant tensors count as parameters; {@link #ALL_INPUTS} alone
+ *                     means every input (variadic ops such as Concat and Sum)
  * @param variants    {@code "attr=value"} to constants overriding {@code flops} when the node matches
  * @param attributeDefaults values used when a node omits the attribute (Long, Double or String)
  */
@@ -27,8 +28,10 @@ public record OpInfo(String key, String category, String counter, List<Integer> 
         attributeDefaults = Map.copyOf(attributeDefaults);
     }
 
+    public static final int ALL_INPUTS = -1;
+
     public boolean isWeightInput(int index) {
-        return weightInputs.contains(index);
+        return weightInputs.contains(index) || weightInputs.contains(ALL_INPUTS);
     }
 
     public OptionalInt role(String role) {

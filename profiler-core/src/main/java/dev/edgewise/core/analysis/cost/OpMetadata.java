@@ -109,7 +109,14 @@ public final class OpMetadata {
             throw invalid(src, "op '" + key + "': counter '" + counter + "' is not one of " + OpCounters.names());
         }
         List<Integer> weights = new ArrayList<>();
-        op.path("weights").forEach(w -> weights.add(w.asInt()));
+        JsonNode w = op.path("weights");
+        if (w.isTextual() && w.asText().equals("all")) {
+            weights.add(OpInfo.ALL_INPUTS);
+        } else if (w.isArray()) {
+            w.forEach(i -> weights.add(i.asInt()));
+        } else if (!w.isMissingNode()) {
+            throw invalid(src, "op '" + key + "': 'weights' must be a list of input indices or \"all\"");
+        }
         Map<String, Integer> roles = new LinkedHashMap<>();
         op.path("roles").fields().forEachRemaining(r -> roles.put(r.getKey(), r.getValue().asInt()));
         for (String required : spec.requiredRoles()) {

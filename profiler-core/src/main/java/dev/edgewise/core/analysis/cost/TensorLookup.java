@@ -39,6 +39,19 @@ final class TensorLookup {
         return t != null ? t : constantNodeValues.get(name);
     }
 
+    /**
+     * The constant if it may be a parameter: any initializer, or a Constant node holding more than
+     * one value (a one-value Constant is a literal such as GELU's 0.5, not a learned weight).
+     */
+    TensorData parameterCandidate(String name) {
+        TensorData t = graph.initializer(name);
+        if (t != null) {
+            return t;
+        }
+        TensorData c = constantNodeValues.get(name);
+        return c != null && c.numElements() > 1 ? c : null;
+    }
+
     boolean isConstant(String name) {
         return graph.isInitializer(name) || constantNodeValues.containsKey(name);
     }

@@ -47,9 +47,13 @@ class OpMetadataTest {
         assertThat(meta.lookup("Conv").orElseThrow().weightInputs()).containsExactly(1, 2);
         assertThat(meta.lookup("QLinearConv").orElseThrow().weightInputs()).containsExactly(3, 8);
         assertThat(meta.lookup("BatchNormalization").orElseThrow().weightInputs()).containsExactly(1, 2, 3, 4);
-        for (String shapeOp : List.of("Reshape", "Slice", "Resize", "Expand", "Tile", "Pad", "Squeeze", "Unsqueeze")) {
-            assertThat(meta.lookup(shapeOp).orElseThrow().weightInputs()).as(shapeOp).isEmpty();
+        // shape, starts/ends, scales, repeats, pads, axes: never parameters; only the data input may be
+        for (String shapeOp : List.of("Reshape", "Slice", "Resize", "Upsample", "Expand", "Tile", "Pad", "Squeeze",
+                "Unsqueeze", "Range", "ConstantOfShape")) {
+            assertThat(meta.lookup(shapeOp).orElseThrow().weightInputs()).as(shapeOp).isSubsetOf(0);
         }
+        assertThat(meta.lookup("Resize").orElseThrow().isWeightInput(2)).isFalse();
+        assertThat(meta.lookup("Concat").orElseThrow().isWeightInput(5)).isTrue();
     }
 
     @Test

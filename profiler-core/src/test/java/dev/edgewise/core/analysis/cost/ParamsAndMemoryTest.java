@@ -60,18 +60,37 @@ class ParamsAndMemoryTest {
     }
 
     @Test
-    void constantNodeValuesCountLikeInitializersAndStayOutOfPeak() {
+    void constantNodeTensorsCountLikeInitializersButScalarLiteralsDoNot() {
         NetBuilder n = new NetBuilder();
         String x = n.input("x", 2, 8);
         String w = n.node("cw", "Constant", List.of(), new long[] {8, 4},
                 Attribute.ofTensor("value", NetBuilder.untouchable("cw_value", DataType.FLOAT, Shape.of(8, 4))));
-        n.output(n.node("mm", "MatMul", List.of(x, w), new long[] {2, 4}));
+        String half = n.node("half", "Constant", List.of(), new long[] {},
+                Attribute.ofTensor("value", NetBuilder.untouchable("half_value", DataType.FLOAT, Shape.scalar())));
+        String y = n.node("mm", "MatMul", List.of(x, w), new long[] {2, 4});
+        n.output(n.node("scale", "Mul", List.of(y, half), new long[] {2, 4}));
         ModelAnalysis a = model.analyze(n.inferred());
 
         assertThat(layer(a, "mm").params()).isEqualTo(8 * 4);
+        assertThat(layer(a, "scale").params()).isZero();
         assertThat(a.totals().params()).isEqualTo(8 * 4);
-        // live at the MatMul: x (2x8) and its output (2x4), floats; the 8x4 constant is a weight
+        // live at the MatMul: x (2x8) and y (2x4) floats; at the Mul: y and its output. Constants are weights.
         assertThat(a.totals().peakActivationBytes()).isEqualTo((2 * 8 + 2 * 4) * 4);
+    }
+
+    @Test
+    void aWeightTransposedAtRunTimeIsStillAParameter() {
+        NetBuilder n = new NetBuilder();
+        String x = n.input("x", 1, 7, 32);
+        String wt = n.node("t", "Transpose", List.of(n.weight("q.weight", 16, 32)), new long[] {32, 16});
+        String y = n.node("mm", "MatMul", List.of(x, wt), new long[] {1, 7, 16});
+        n.output(n.node("bias", "Add", List.of(n.weight("q.bias", 16), y), new long[] {1, 7, 16}));
+        ModelAnalysis a = model.analyze(n.inferred());
+        assertThat(layer(a, "t").params()).isEqualTo(16 * 32);
+        assertThat(layer(a, "mm").params()).isZero();
+        assertThat(layer(a, "bias").params()).isEqualTo(16);
+        assertThat(a.totals().params()).isEqualTo(16 * 32 + 16);
+        assertThat(a.totals().macs()).isEqualTo(7 * 16 * 32);
     }
 
     /**
