@@ -30,7 +30,7 @@ public final class CostAnalysis {
 
     public static ModelAnalysis run(ShapeInferenceResult inferred, OpMetadata metadata, EnergyModel energy) {
         Graph graph = inferred.graph();
-        TensorLookup tensors = new TensorLookup(graph);
+        TensorLookup tensors = new TensorLookup(graph, metadata);
         LayerCoster coster = new LayerCoster(tensors, metadata, energy);
         List<LayerCoster.Result> results = new ArrayList<>(graph.nodes().size());
         Set<String> warnings = new LinkedHashSet<>(graph.warnings());

@@ -34,6 +34,9 @@ final class LayerCoster {
 
     Result cost(Node node) {
         OpInfo info = metadata.lookup(node).orElse(null);
+        if (tensors.isFolded(node)) {
+            return folded(node, info);
+        }
         Map<String, TensorData> weights = weights(node, info);
         long params = 0;
         long weightBytes = 0;
@@ -75,11 +78,21 @@ final class LayerCoster {
         return new Result(cost, weights, warning);
     }
 
+    /** Every input constant: computed once at load time, so no parameters, FLOPs or energy per inference. */
+    private Result folded(Node node, OpInfo info) {
+        List<String> notes = new ArrayList<>();
+        Bytes bytes = bytes(node, notes);
+        notes.add(0, "constant-folded (all inputs constant): computed once at load, its weights count where they are used");
+        LayerCost cost = new LayerCost(node.name(), node.opType(), node.domain(),
+                info == null ? UNKNOWN_CATEGORY : info.category(), node.inputs(), node.outputs(), outputShapes(node),
+                0, 0, 0, 0, bytes.written, 0.0, 0.0, !bytes.unknownOutputs, String.join("; ", notes));
+        return new Result(cost, Map.of(), Optional.empty());
+    }
+
     /**
-     * Constant inputs at the metadata's weight positions (any constant input for an unknown op).
-     * INT64 constants are indices and shapes in ONNX practice, never learned values, so never params.
-     * Data-movement ops (Transpose, Reshape, Concat, ...) list their data input: an export that
-     * transposes a weight at run time still shows that weight as a parameter of the Transpose.
+     * Constants read at the metadata's weight positions (any input of an unknown op), traced back
+     * through constant-folded nodes to their initializers: a weight that an export transposes or
+     * dequantizes at run time counts where it is used (the MatMul, the Conv).
      */
     private Map<String, TensorData> weights(Node node, OpInfo info) {
         Map<String, TensorData> out = new LinkedHashMap<>();
@@ -89,9 +102,8 @@ final class LayerCoster {
             if (in.isEmpty() || (info != null && !info.isWeightInput(i))) {
                 continue;
             }
-            TensorData c = tensors.parameterCandidate(in);
-            if (c != null && c.dataType() != DataType.INT64) {
-                out.putIfAbsent(in, c);
+            for (TensorData source : tensors.parameterSources(in)) {
+                out.putIfAbsent(source.name(), source);
             }
         }
         return out;

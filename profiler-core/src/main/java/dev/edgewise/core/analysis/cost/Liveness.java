@@ -12,7 +12,7 @@ import java.util.Map;
  * its producer (graph inputs: from step 0) through the step of its last consumer (graph outputs:
  * through the last step); during a step its inputs and outputs are live together. Constants
  * (initializers, Constant values) are weights, not activations, and are left out. No in-place
- * reuse or arena fragmentation is modelled.
+ * reuse or arena fragmentation is modelled. Constant-folded outputs count as weights too.
  */
 public final class Liveness {
     /**
@@ -30,7 +30,7 @@ public final class Liveness {
     }
 
     public static Result peak(Graph graph) {
-        return peak(new TensorLookup(graph));
+        return peak(new TensorLookup(graph, OpMetadata.defaults()));
     }
 
     static Result peak(TensorLookup tensors) {

@@ -79,18 +79,38 @@ class ParamsAndMemoryTest {
     }
 
     @Test
-    void aWeightTransposedAtRunTimeIsStillAParameter() {
+    void aWeightTransposedAtRunTimeCountsWhereItIsUsed() {
         NetBuilder n = new NetBuilder();
         String x = n.input("x", 1, 7, 32);
         String wt = n.node("t", "Transpose", List.of(n.weight("q.weight", 16, 32)), new long[] {32, 16});
         String y = n.node("mm", "MatMul", List.of(x, wt), new long[] {1, 7, 16});
         n.output(n.node("bias", "Add", List.of(n.weight("q.bias", 16), y), new long[] {1, 7, 16}));
         ModelAnalysis a = model.analyze(n.inferred());
-        assertThat(layer(a, "t").params()).isEqualTo(16 * 32);
-        assertThat(layer(a, "mm").params()).isZero();
+        assertThat(layer(a, "t").params()).isZero();
+        assertThat(layer(a, "t").note()).startsWith("constant-folded");
+        assertThat(layer(a, "mm").params()).isEqualTo(16 * 32);
+        assertThat(a.byCategory().get("fc").params()).isEqualTo(16 * 32);
         assertThat(layer(a, "bias").params()).isEqualTo(16);
         assertThat(a.totals().params()).isEqualTo(16 * 32 + 16);
         assertThat(a.totals().macs()).isEqualTo(7 * 16 * 32);
+        // the transposed weight is folded at load: live activations are x and y, then y and the output
+        assertThat(a.totals().peakActivationBytes()).isEqualTo((7 * 32 + 7 * 16) * 4);
+    }
+
+    @Test
+    void weightOnlyQuantizedConvCountsItsInt8WeightsAtTheConv() {
+        NetBuilder n = new NetBuilder();
+        String x = n.input("x", 1, 8, 6, 6);
+        String wq = n.weight("w_q", DataType.INT8, 4, 8, 3, 3);
+        String w = n.node("dq", "DequantizeLinear", List.of(wq, n.weight("w_scale", DataType.FLOAT, 4),
+                n.weight("w_zero", DataType.INT8, 4)), new long[] {4, 8, 3, 3}, Attribute.ofInt("axis", 0));
+        n.output(n.node("conv", "Conv", List.of(x, w), new long[] {1, 4, 4, 4}));
+        ModelAnalysis a = model.analyze(n.inferred());
+        assertThat(layer(a, "dq").flops()).isZero();
+        assertThat(layer(a, "conv").params()).isEqualTo(4 * 8 * 9);
+        assertThat(layer(a, "conv").weightBytes()).isEqualTo(4 * 8 * 9);
+        assertThat(layer(a, "conv").macs()).isEqualTo(4L * 4 * 4 * 8 * 9);
+        assertThat(a.byCategory().get("conv").params()).isEqualTo(a.totals().params());
     }
 
     /**
