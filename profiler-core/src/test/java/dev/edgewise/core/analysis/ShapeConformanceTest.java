@@ -44,7 +44,10 @@ class ShapeConformanceTest {
     private static final Map<String, String> SKIPS = Map.of(
         // NonMaxSuppression returns one row per kept box: the count depends on the coordinates, scores
         // and IoU of the boxes, i.e. on running the op. Inference gives [?, 3] with a warning.
-        "test_nonmaxsuppression_", "data-dependent output length (selected boxes)");
+        "test_nonmaxsuppression_", "data-dependent output length (selected boxes)",
+        // The Loop body slices x[i:i+1] with i the iteration number: the length 1 is the difference of
+        // two runtime values, which inference does not track; the carried 'y' then broadcasts [1] with [?].
+        "test_loop11", "slice length depends on the iteration number");
 
     /**
      * Cases whose expected type is not checked: ONNX 1.12 stores bfloat16 expected outputs as

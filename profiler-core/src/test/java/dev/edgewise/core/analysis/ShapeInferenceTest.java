@@ -457,4 +457,21 @@ class ShapeInferenceTest {
         assertThat(data.warnings()).singleElement().asString().contains("layer 'branchy' (If)")
             .contains("branches give different shapes");
     }
+
+    @Test
+    void loopScanOutputsGainTheTripCount() throws Exception {
+        Graph body = new GraphFixture().input("i", DataType.INT64, "scalar").input("cond", DataType.BOOL, "scalar")
+            .input("v", "2").node("Identity", "cond", "cond_out").node("Add", "v,v", "v_out")
+            .node("Unsqueeze", "v_out,ax0", "scan_out").output("cond_out").output("v_out").output("scan_out").build();
+        Attribute bodyAttr = new Attribute("body", Attribute.Kind.GRAPH, body);
+        ShapeInferenceResult forLoop = new GraphFixture().input("v0", "2").scalar("m", 3).ints("ax0", 0)
+            .node("Loop", "m,,v0", "v_final,scans", bodyAttr).infer();
+        assertThat(shapeOf(forLoop, "v_final")).isEqualTo("2");
+        assertThat(shapeOf(forLoop, "scans")).isEqualTo("3x1x2");
+        ShapeInferenceResult whileLoop = new GraphFixture().input("v0", "2").input("c", DataType.BOOL, "scalar")
+            .ints("ax0", 0).named("while_loop", "Loop", ",c,v0", "v_final,scans", bodyAttr).infer();
+        assertThat(shapeOf(whileLoop, "scans")).isEqualTo("?x1x2");
+        assertThat(whileLoop.warnings()).singleElement().asString().contains("layer 'while_loop' (Loop)")
+            .contains("number of iterations");
+    }
 }
