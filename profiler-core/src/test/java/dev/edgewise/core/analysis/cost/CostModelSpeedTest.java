@@ -38,7 +38,7 @@ class CostModelSpeedTest {
         long bestCpu = Long.MAX_VALUE;
         long bestWall = Long.MAX_VALUE;
         ModelAnalysis a = null;
-        for (int run = 0; run < 50; run++) {
+        for (int run = 0; run < 15; run++) {
             long cpu = threads.getCurrentThreadCpuTime();
             long wall = System.nanoTime();
             a = model.analyze(inferred);
