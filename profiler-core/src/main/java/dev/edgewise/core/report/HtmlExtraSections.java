@@ -54,12 +54,10 @@ final class HtmlExtraSections {
         if (d.power() != null) {
             DeviceSection.PowerSummary p = d.power();
             s.appendElement("h3").text("Power and energy");
-            Element t = Html.table(s, "figures", List.of("Figure", "Value", "Exact", "Provenance"));
-            HtmlReportDocument.figure(t, "Average power", Fmt.maybe(p.averageW(), 3) + " W", "", p.origin());
-            HtmlReportDocument.figure(t, "Energy per inference", Fmt.maybe(p.energyPerInferenceMj(), 3) + " mJ", "",
-                p.origin());
-            HtmlReportDocument.figure(t, "Inferences per second per watt",
-                Fmt.maybe(p.inferencesPerSecondPerWatt(), 2), "", p.origin());
+            Element t = Html.table(s, "figures power", List.of("Figure", "Value", "Provenance"));
+            powerRow(t, "Average power", Fmt.maybe(p.averageW(), 3) + " W", p.origin());
+            powerRow(t, "Energy per inference", Fmt.maybe(p.energyPerInferenceMj(), 3) + " mJ", p.origin());
+            powerRow(t, "Inferences per second per watt", Fmt.maybe(p.inferencesPerSecondPerWatt(), 2), p.origin());
         }
         for (DeviceSection.Trace tr : d.traces()) {
             if (tr.points().isEmpty()) {
@@ -72,6 +70,12 @@ final class HtmlExtraSections {
         }
         throttling(s, d.throttling());
         layerTimes(s, d);
+    }
+
+    private static void powerRow(Element table, String name, String value, Origin origin) {
+        Element tr = Html.row(table, List.of(name, value));
+        Html.numeric(tr, 1);
+        Html.badge(tr.appendElement("td"), origin);
     }
 
     private static void deviceInfo(Element s, DeviceSection d) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.jsoup.nodes.DataNode;
 import org.jsoup.nodes.Document;
+import org.jsoup.nodes.DocumentType;
 import org.jsoup.nodes.Element;
 
 /**
@@ -26,6 +27,7 @@ final class HtmlReportDocument {
     static Document build(Report r) {
         Document doc = Document.createShell("");
         doc.outputSettings().charset(StandardCharsets.UTF_8).prettyPrint(false);
+        doc.prependChild(new DocumentType("html", "", ""));
         doc.selectFirst("html").attr("lang", "en");
         Element head = doc.head();
         head.appendElement("meta").attr("charset", "utf-8");

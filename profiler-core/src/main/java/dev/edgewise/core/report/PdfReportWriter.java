@@ -22,7 +22,7 @@ import org.jsoup.nodes.Document;
 public final class PdfReportWriter implements ReportWriter {
     static {
         // openhtmltopdf logs every layout step at INFO; keep warnings and errors only.
-        XRLog.listRegisteredLoggers().forEach(name -> java.util.logging.Logger.getLogger(name).setLevel(Level.WARNING));
+        XRLog.listRegisteredLoggers().forEach(name -> XRLog.setLevel(name, Level.WARNING));
     }
 
     @Override
