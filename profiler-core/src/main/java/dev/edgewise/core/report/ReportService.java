@@ -4,12 +4,10 @@ import dev.edgewise.core.analysis.ModelAnalysis;
 import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.EdgewiseException.ErrorCode;
 import dev.edgewise.core.spi.ReportWriter;
+import dev.edgewise.core.util.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * What the CLI ({@code --report FILE}, {@code edgewise report}) and the GUI's export call: build a
@@ -37,31 +35,20 @@ public final class ReportService {
     }
 
     /**
-     * Writes the report to {@code file}, the format chosen by its extension. The output goes to a
-     * temporary file first and replaces {@code file} only when complete, so a failure never leaves
-     * half a report behind.
+     * Writes the report to {@code file}, the format chosen by its extension. The output replaces
+     * {@code file} only when complete ({@link AtomicFiles}), so a failure never leaves half a report.
      */
     public Path write(Report report, Path file) throws EdgewiseException {
         ReportWriter writer = writers.forFile(file);
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path tmp = null;
         try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, ".edgewise-report-", ".part");
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.write(report, out);
-            }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return target;
+            AtomicFiles.write(file, out -> writer.write(report, out));
+            return file.toAbsolutePath();
         } catch (AccessDeniedException e) {
             throw new EdgewiseException(ErrorCode.IO_ERROR, file + ": cannot write the " + writer.id()
                 + " report: permission denied", e);
         } catch (IOException | RuntimeException e) {
             throw new EdgewiseException(ErrorCode.IO_ERROR, file + ": cannot write the " + writer.id() + " report: "
                 + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
         }
     }
 
@@ -72,16 +59,5 @@ public final class ReportService {
     /** {@code edgewise report RESULT.json -o OUT}: reads a saved report and writes it in OUT's format. */
     public Path render(Path json, Path out) throws EdgewiseException {
         return write(read(json), out);
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(tmp);
-        } catch (IOException ignored) {
-            // The report itself was written or its error is already reported; a stray .part file is harmless.
-        }
     }
 }
