@@ -131,9 +131,10 @@ final class SvgCharts {
     private static Element svg(String title, int width, int height) {
         Element svg = new Element(Tag.valueOf("svg", Parser.NamespaceSvg, ParseSettings.preserveCase), "");
         svg.attr("xmlns", Parser.NamespaceSvg).attr("width", Integer.toString(width))
-            .attr("height", Integer.toString(height)).attr("viewBox", "0 0 " + width + " " + height)
-            .attr("role", "img").attr("class", "chart").attr("font-family", "Helvetica, Arial, sans-serif")
+            .attr("height", Integer.toString(height)).attr("role", "img").attr("class", "chart").attr("font-family", "Helvetica, Arial, sans-serif")
             .attr("font-size", "10");
+        // Element.attr lower-cases keys the HTML way; SVG (and Batik, for the PDF) needs viewBox as written.
+        svg.attributes().put("viewBox", "0 0 " + width + " " + height);
         node(svg, "title").text(title);
         return svg;
     }

@@ -78,7 +78,7 @@ class HtmlReportWriterTest {
                 .forEach(a -> assertThat(a.getValue()).as(a.getKey()).doesNotContain("://"));
         }
         assertThat(doc.selectFirst("style").data()).doesNotContain("url(", "@import", "://");
-        assertThat(html).startsWith("<!doctype html>");
+        assertThat(html).startsWith("<!doctype html>").contains("viewBox=\"0 0 720 ");
         assertThat(doc.selectFirst("style").data()).contains("@media print", "@page");
         assertThat(doc.selectFirst("meta[charset]").attr("charset")).isEqualTo("utf-8");
     }

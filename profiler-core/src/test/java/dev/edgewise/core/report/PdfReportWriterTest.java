@@ -89,6 +89,14 @@ class PdfReportWriterTest {
     }
 
     @Test
+    void namesOutsideLatin1DoNotBreakThePdf() throws IOException {
+        var a = ReportFixtures.analysis("卷积层", "relu ✓", "pool Ω", "flatten", "fc😀", "producer", "模型");
+        String t = flat(pdf(ReportFixtures.factory().fromAnalysis(a)));
+        // The PDF uses the standard PDF fonts (WinAnsi): other characters print as '#'; HTML and JSON keep them.
+        assertThat(t).contains("Edgewise report: ##", "relu #", "pool #", "4,608");
+    }
+
+    @Test
     void renderingIsReasonablyFast() {
         // Generous bound for a shared 2-core machine; the measured time is printed above.
         assertThat(fullMillis).isLessThan(15_000);
