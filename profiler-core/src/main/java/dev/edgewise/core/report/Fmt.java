@@ -24,6 +24,9 @@ final class Fmt {
             v /= 1000;
             i++;
         }
+        if (i == 0 && v == Math.rint(v)) {
+            return String.format(Locale.ROOT, "%.0f", v); // whole counts below 1000 print as they are: 80, not 80.0
+        }
         return threeDigits(v) + SI[i];
     }
 

@@ -75,6 +75,8 @@ class ReportModelTest {
         assertThat(Fmt.count(1234567)).isEqualTo("1,234,567");
         assertThat(Fmt.si(3_500_000_000L)).isEqualTo("3.50 G");
         assertThat(Fmt.si(999_999)).isEqualTo("1.00 M");
+        assertThat(Fmt.si(80)).isEqualTo("80");
+        assertThat(Fmt.si(2.5)).isEqualTo("2.50");
         assertThat(Fmt.bytes(512)).isEqualTo("512 B");
         assertThat(Fmt.bytes(3 * 1024 * 1024 + 200_000)).isEqualTo("3.19 MiB");
         assertThat(Fmt.percent(0.4521)).isEqualTo("45.2%");
