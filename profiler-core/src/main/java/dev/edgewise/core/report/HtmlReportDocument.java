@@ -38,7 +38,7 @@ final class HtmlReportDocument {
         header(body, r);
         legend(body);
         summary(body, r.model());
-        totals(body, r.totals());
+        totals(body, r.totals(), r.energyModel());
         categories(body, r.categories());
         layers(body, r.layers());
         if (r.optimization() != null) {
@@ -86,7 +86,7 @@ final class HtmlReportDocument {
         m.outputs().forEach(x -> Html.row(io, List.of("output", x.name(), x.dtype(), x.shape())));
     }
 
-    private static void totals(Element body, ReportTotals t) {
+    private static void totals(Element body, ReportTotals t, String energyModel) {
         Element s = Html.section(body, "totals", "Totals");
         Element table = Html.table(s, "figures", List.of("Figure", "Value", "Exact", "Provenance"));
         figure(table, "Parameters", Fmt.si(t.params()), Fmt.count(t.params()), t.counts());
@@ -99,6 +99,11 @@ final class HtmlReportDocument {
             Fmt.count(t.peakActivationBytes()), t.counts());
         figure(table, "Energy per inference", Fmt.threeDigits(t.energyUj()) + " uJ", Fmt.dec(t.energyUj(), 3) + " uJ",
             t.energy());
+        if (!energyModel.isEmpty()) {
+            Element p = s.appendElement("p").id("energy-model").addClass("note");
+            p.appendElement("strong").text("Energy model: ");
+            p.appendText(energyModel);
+        }
     }
 
     static void figure(Element table, String name, String value, String exact, Origin origin) {
@@ -153,15 +158,17 @@ final class HtmlReportDocument {
 
     private static void layers(Element body, LayerTable table) {
         Element s = Html.section(body, "layers", "Layers");
-        int n = Math.min(CHART_LAYERS, table.rows().size());
-        if (n > 0) {
-            Html.figure(s, SvgCharts.bars("MACs per layer (top " + n + " of " + table.rows().size() + ")",
-                table.topByMacs(n).stream().map(r -> new SvgCharts.Bar(r.name(), r.macs(), Fmt.si(r.macs()))).toList(),
+        List<LayerRow> byMacs = table.topByMacs(CHART_LAYERS);
+        if (!byMacs.isEmpty()) {
+            Html.figure(s, SvgCharts.bars(chartTitle("MACs", byMacs.size(), table),
+                byMacs.stream().map(r -> new SvgCharts.Bar(r.name(), r.macs(), Fmt.si(r.macs()))).toList(),
                 SvgCharts.PALETTE[0]), "MACs of the heaviest layers (" + table.counts().shortLabel() + ").");
-            Html.figure(s, SvgCharts.bars("Parameters per layer (top " + n + " of " + table.rows().size() + ")",
-                table.topByParams(n).stream().map(r -> new SvgCharts.Bar(r.name(), r.params(),
-                    Fmt.si(r.params()))).toList(), SvgCharts.PALETTE[1]),
-                "Parameters of the largest layers (" + table.counts().shortLabel() + ").");
+        }
+        List<LayerRow> byParams = table.topByParams(CHART_LAYERS);
+        if (!byParams.isEmpty()) {
+            Html.figure(s, SvgCharts.bars(chartTitle("Parameters", byParams.size(), table),
+                byParams.stream().map(r -> new SvgCharts.Bar(r.name(), r.params(), Fmt.si(r.params()))).toList(),
+                SvgCharts.PALETTE[1]), "Parameters of the largest layers (" + table.counts().shortLabel() + ").");
         }
         Element t = Html.table(s, "data layers", List.of("#", "Layer", "Op", "Category", "Output shapes", "Params",
             "MACs", "FLOPs", "Weight bytes", "Activation bytes", "Intensity (FLOP/B)", "Energy (uJ)"));
@@ -177,6 +184,10 @@ final class HtmlReportDocument {
             }
         }
         provenanceRow(t, 5, 6, table.counts(), table.energy());
+    }
+
+    private static String chartTitle(String what, int shown, LayerTable table) {
+        return what + " per layer (the " + shown + " largest of " + table.rows().size() + " layers)";
     }
 
     private static void warnings(Element body, List<String> warnings) {

@@ -12,13 +12,15 @@ public record LayerTable(List<LayerRow> rows, Origin counts, Origin energy) {
         Objects.requireNonNull(energy, "energy origin");
     }
 
-    /** The {@code n} layers with most MACs, largest first; ties keep topological order. */
+    /** At most {@code n} layers with MACs, largest first; ties keep topological order. */
     public List<LayerRow> topByMacs(int n) {
-        return rows.stream().sorted(Comparator.comparingLong(LayerRow::macs).reversed()).limit(n).toList();
+        return rows.stream().filter(r -> r.macs() > 0)
+            .sorted(Comparator.comparingLong(LayerRow::macs).reversed()).limit(n).toList();
     }
 
-    /** The {@code n} layers with most parameters, largest first. */
+    /** At most {@code n} layers with parameters, largest first; ties keep topological order. */
     public List<LayerRow> topByParams(int n) {
-        return rows.stream().sorted(Comparator.comparingLong(LayerRow::params).reversed()).limit(n).toList();
+        return rows.stream().filter(r -> r.params() > 0)
+            .sorted(Comparator.comparingLong(LayerRow::params).reversed()).limit(n).toList();
     }
 }

@@ -50,6 +50,10 @@ public final class MarkdownReportWriter implements ReportWriter {
             device(b, r.device());
         }
         warnings(b, r.warnings());
+        if (!r.energyModel().isEmpty()) {
+            b.append("<details><summary>Energy model</summary>\n\n").append(md(r.energyModel()))
+                .append("\n\n</details>\n\n");
+        }
         b.append("<sub>").append(md(r.generator())).append(", ").append(md(r.createdAt()))
             .append(". Provenance: counted = from the graph; estimated = energy model; measured = device sensor or ")
             .append("clock (named); emulated = qemu, timings not representative.</sub>\n");
@@ -93,11 +97,14 @@ public final class MarkdownReportWriter implements ReportWriter {
 
     private static void topLayers(StringBuilder b, LayerTable table) {
         long total = table.rows().stream().mapToLong(LayerRow::macs).sum();
-        int n = Math.min(TOP_LAYERS, table.rows().size());
-        b.append("**Top ").append(n).append(" of ").append(table.rows().size())
+        List<LayerRow> top = table.topByMacs(TOP_LAYERS);
+        if (top.isEmpty()) {
+            return;
+        }
+        b.append("**Top ").append(top.size()).append(" of ").append(table.rows().size())
             .append(" layers by MACs** (").append(table.counts().shortLabel()).append(")\n\n")
             .append("| # | Layer | Op | MACs | Share | Params |\n|---:|---|---|---:|---:|---:|\n");
-        for (LayerRow r : table.topByMacs(n)) {
+        for (LayerRow r : top) {
             b.append("| ").append(r.index()).append(" | ").append(md(r.name())).append(" | ").append(md(r.op()))
                 .append(" | ").append(Fmt.si(r.macs())).append(" | ")
                 .append(Fmt.percent(ReportFactory.share(r.macs(), total))).append(" | ").append(Fmt.si(r.params()))

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jsoup.helper.W3CDom;
 import org.jsoup.nodes.Document;
 
@@ -20,9 +21,18 @@ import org.jsoup.nodes.Document;
  * All external access (URIs, fonts, images, SVG references and scripts) is refused.
  */
 public final class PdfReportWriter implements ReportWriter {
+    /**
+     * PDFBox warns once per standard PDF font that the machine lacks (it only matters for drawing
+     * PDFs on screen, not for writing them); held strongly so the level is not lost to GC.
+     */
+    private static final Logger PDFBOX_FONTS = Logger.getLogger("org.apache.pdfbox.pdmodel.font");
+
     static {
-        // openhtmltopdf logs every layout step at INFO; keep warnings and errors only.
+        // openhtmltopdf logs every layout step at INFO; keep warnings and errors only. Our stylesheet is
+        // fixed and carries browser-only print properties, whose "unrecognized" notes help nobody.
         XRLog.listRegisteredLoggers().forEach(name -> XRLog.setLevel(name, Level.WARNING));
+        XRLog.setLevel(XRLog.CSS_PARSE, Level.SEVERE);
+        PDFBOX_FONTS.setLevel(Level.SEVERE);
     }
 
     @Override

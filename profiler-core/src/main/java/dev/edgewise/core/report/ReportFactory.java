@@ -21,6 +21,7 @@ public final class ReportFactory {
     /** Category names the cost model uses for convolutions and fully-connected layers. */
     static final String CONV = "conv";
     static final String FC = "fc";
+    private static final int MAX_ENERGY_NAME = 80;
 
     private final String generator;
     private final Clock clock;
@@ -36,10 +37,11 @@ public final class ReportFactory {
         return new ReportFactory("Edgewise " + v, Clock.systemUTC());
     }
 
+    /** Builds the report of one analysis: summary, totals, categories, layers, warnings. */
     public Report fromAnalysis(ModelAnalysis analysis) {
         Origin counted = Origin.counted();
         String energyModel = ModelSummary.nonNull(analysis.energyModelDescription());
-        Origin estimated = Origin.estimated(energyModel.isEmpty() ? "energy model" : energyModel);
+        Origin estimated = Origin.estimated(energyModelName(energyModel));
         ModelSummary summary = summary(analysis.graph());
         Totals t = analysis.totals();
         ReportTotals totals = new ReportTotals(t.params(), t.macs(), t.flops(), t.weightBytes(), t.activationBytes(),
@@ -103,6 +105,27 @@ public final class ReportFactory {
         double fm = share(fcMacs, t.macs());
         var split = new CategoryBreakdown.ConvFcSplit(cp, fp, rest(cp, fp, t.params()), cm, fm, rest(cm, fm, t.macs()));
         return new CategoryBreakdown(rows, split, counted, estimated);
+    }
+
+    /**
+     * A short name for the energy model to show next to every estimated figure; the full description
+     * (assumptions, sources) is long and is shown once in its own place. The name is the description's
+     * first clause, up to a citation bracket or the end of the first sentence.
+     */
+    static String energyModelName(String description) {
+        String d = description.strip();
+        int end = d.length();
+        for (String stop : List.of(" [", ". ", ": ", "; ", "\n")) {
+            int i = d.indexOf(stop);
+            if (i > 0) {
+                end = Math.min(end, i);
+            }
+        }
+        String name = d.substring(0, end).strip();
+        if (name.length() > MAX_ENERGY_NAME) {
+            name = name.substring(0, MAX_ENERGY_NAME - 3).strip() + "...";
+        }
+        return name.isEmpty() ? "energy model" : name;
     }
 
     static double share(long part, long whole) {

@@ -159,8 +159,10 @@ final class SvgCharts {
         return t;
     }
 
+    /** Keeps the end of a long name: exported names are paths whose last parts tell layers apart. */
     static String shorten(String label) {
-        return label.length() <= MAX_LABEL_CHARS ? label : label.substring(0, MAX_LABEL_CHARS - 3) + "...";
+        return label.length() <= MAX_LABEL_CHARS ? label
+            : "..." + label.substring(label.length() - (MAX_LABEL_CHARS - 3));
     }
 
     private static double clamp01(double v) {

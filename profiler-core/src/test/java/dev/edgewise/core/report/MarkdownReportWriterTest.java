@@ -21,7 +21,8 @@ class MarkdownReportWriterTest {
         assertThat(md).contains("| 1.37 k | 5.89 k | 14.3 k | 5.35 KiB | 6.00 KiB | 2.19 uJ |");
         assertThat(md).contains("| counted | counted | counted | counted | counted | estimated: Horowitz 45nm table "
             + "\\(pJ per MAC and per DRAM byte\\) |");
-        assertThat(md).contains("**Top 5 of 5 layers by MACs** (counted)");
+        assertThat(md).contains("**Top 2 of 5 layers by MACs** (counted)");
+        assertThat(md).doesNotContain("| relu1 |");
         assertThat(md).contains("| 0 | conv1 | Conv | 4.61 k | 78.3% | 80 |", "| 4 | fc1 | Gemm | 1.28 k | 21.7% | 1.29 k |");
         assertThat(md).contains("Conv / fc / other: params 5.8% / 94.2% / 0.0%, MACs 78.3% / 21.7% / 0.0% (counted)");
         assertThat(md).doesNotContain("**Optimization**", "**Device**");

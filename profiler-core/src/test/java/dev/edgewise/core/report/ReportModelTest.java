@@ -59,6 +59,27 @@ class ReportModelTest {
     }
 
     @Test
+    void energyModelIsNamedShortlyAndDescribedOnce() {
+        String description = "ESTIMATE (not measured) from the Horowitz 45 nm CMOS energy table [M. Horowitz, "
+            + "ISSCC 2014]. Per MAC: fp32 4.6 pJ. Assumptions: arithmetic and memory only.";
+        assertThat(ReportFactory.energyModelName(description))
+            .isEqualTo("ESTIMATE (not measured) from the Horowitz 45 nm CMOS energy table");
+        assertThat(ReportFactory.energyModelName("")).isEqualTo("energy model");
+        assertThat(ReportFactory.energyModelName("x".repeat(200))).hasSize(80).endsWith("...");
+        var digits = ReportFixtures.digits();
+        var a = new dev.edgewise.core.analysis.ModelAnalysis(digits.graph(), digits.layers(), digits.totals(),
+            digits.byCategory(), digits.warnings(), description);
+        Report r = ReportFixtures.factory().fromAnalysis(a);
+        assertThat(r.totals().energy().source()).isEqualTo("ESTIMATE (not measured) from the Horowitz 45 nm CMOS "
+            + "energy table");
+        assertThat(r.energyModel()).isEqualTo(description);
+        var html = org.jsoup.Jsoup.parse(new HtmlReportWriter().render(r));
+        assertThat(html.selectFirst("p#energy-model").text()).isEqualTo("Energy model: " + description);
+        assertThat(new MarkdownReportWriter().render(r)).contains("<summary>Energy model</summary>",
+            "Per MAC: fp32 4.6 pJ", "\\[M. Horowitz");
+    }
+
+    @Test
     void comparisonDeltasAndRegressionDirection() {
         var worse = new OptimizationSection.Comparison("Top-1", "%", 97.2, 96.4, true, Origin.counted());
         assertThat(worse.regressed()).isTrue();
@@ -68,6 +89,12 @@ class ReportModelTest {
         assertThat(better.deltaPercent()).isEqualTo(-50.0);
         assertThat(new OptimizationSection.Comparison("x", "", 0, 5, false, Origin.counted()).deltaPercent()).isNaN();
         assertThat(Fmt.signedPercent(Double.NaN)).isEqualTo("n/a");
+    }
+
+    @Test
+    void longChartLabelsKeepTheirDistinctiveEnd() {
+        assertThat(SvgCharts.shorten("/features/features.2/body/body.3/Conv")).isEqualTo("...features.2/body/body.3/Conv");
+        assertThat(SvgCharts.shorten("conv1")).isEqualTo("conv1");
     }
 
     @Test
