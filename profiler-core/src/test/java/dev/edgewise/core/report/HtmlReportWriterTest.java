@@ -109,6 +109,14 @@ class HtmlReportWriterTest {
     }
 
     @Test
+    void controlCharactersInNamesDoNotCorruptTheDocument() {
+        var a = ReportFixtures.analysis("conv\u0000\u0007", "relu", "pool", "flatten", "fc", "p", "g");
+        Document doc = Jsoup.parse(writer.render(ReportFixtures.factory().fromAnalysis(a)));
+        assertThat(doc.select("table.layers tbody tr")).hasSize(5);
+        assertThat(column(doc, "table.layers", 2)).containsExactly("Conv", "Relu", "MaxPool", "Flatten", "Gemm");
+    }
+
+    @Test
     void optionalSectionsAppearOnlyWhenPresent() {
         Document plain = Jsoup.parse(writer.render(ReportFixtures.factory().fromAnalysis(ReportFixtures.digits())));
         assertThat(plain.select("section#optimization, section#device")).isEmpty();

@@ -89,8 +89,9 @@ class PdfReportWriterTest {
     }
 
     @Test
-    void namesOutsideLatin1DoNotBreakThePdf() throws IOException {
-        var a = ReportFixtures.analysis("卷积层", "relu ✓", "pool Ω", "flatten", "fc😀", "producer", "模型");
+    void namesOutsideLatin1OrWithControlCharactersDoNotBreakThePdf() throws IOException {
+        var a = ReportFixtures.analysis("卷积层", "relu ✓", "pool Ω", "flat\u0000\u0001\u001bten", "fc😀", "producer",
+            "模型");
         String t = flat(pdf(ReportFixtures.factory().fromAnalysis(a)));
         // The PDF uses the standard PDF fonts (WinAnsi): other characters print as '#'; HTML and JSON keep them.
         assertThat(t).contains("Edgewise report: ##", "relu #", "pool #", "4,608");
