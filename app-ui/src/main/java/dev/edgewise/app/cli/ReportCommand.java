@@ -26,7 +26,7 @@ final class ReportCommand implements Callable<Integer> {
     Path input;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-        description = "Report file to write; repeat for several formats (-o r.html -o r.pdf).")
+        description = "Report file to write; repeat the option for several formats.")
     List<Path> outputs;
 
     @Option(names = "--title", paramLabel = "TEXT", description = "Replace the report's title.")
