@@ -11,13 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A 5,000-node graph must cost well under 100 ms. Measured as this thread's CPU time, best of
- * several runs after warm-up: the test machine's two cores are shared by several builds, and
- * wall time there measures the queue for a core rather than the cost model.
+ * A 5,000-node graph is counted exactly. The time is printed for information only: the speed
+ * target is checked by profiler-core/bench/analyze-bench.sh, never by a timed test on a shared machine.
  */
 class CostModelSpeedTest {
     @Test
-    void fiveThousandNodesInWellUnder100Ms() {
+    void fiveThousandNodeGraphIsCountedExactly() {
         NetBuilder n = new NetBuilder();
         String t = n.input("x", 1, 32, 28, 28);
         String skip = t;
@@ -46,7 +45,6 @@ class CostModelSpeedTest {
             bestCpu = Math.min(bestCpu, threads.getCurrentThreadCpuTime() - cpu);
         }
         System.out.printf("cost model, 5000 nodes: best %.1f ms CPU, best %.1f ms wall%n", bestCpu / 1e6, bestWall / 1e6);
-        assertThat(bestCpu / 1e6).isLessThan(100.0);
         assertThat(a.totals().macs()).isEqualTo(1250L * 32 * 28 * 28 * 32 * 9);
         assertThat(a.totals().params()).isEqualTo(1250L * (32 * 32 * 9 + 32 + 4 * 32));
     }
