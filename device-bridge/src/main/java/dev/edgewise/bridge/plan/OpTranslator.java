@@ -47,6 +47,7 @@ final class OpTranslator {
             case "Add", "Mul", "Sub", "Div" -> binary(n);
             case "Concat" -> concat(n);
             case "Split" -> split(n);
+            case "Slice" -> new SliceTranslator(g, this).slice(n);
             case "Softmax" -> softmax(n);
             case "LRN" -> lrn(n);
             case "Pad" -> pad(n);
