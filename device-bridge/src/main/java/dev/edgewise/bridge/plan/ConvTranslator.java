@@ -4,6 +4,7 @@ import dev.edgewise.bridge.plan.proto.ConvParams;
 import dev.edgewise.bridge.plan.proto.KernelId;
 import dev.edgewise.bridge.plan.proto.Layout;
 import dev.edgewise.bridge.plan.proto.PoolParams;
+import dev.edgewise.bridge.plan.proto.TransposeParams;
 import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.Node;
 import java.util.Arrays;
@@ -142,14 +143,15 @@ final class ConvTranslator {
     }
 
     void gemm(Node n) throws EdgewiseException {
-        if (n.attrInt("transA", 0) != 0) {
-            throw g.unsupported(n, "Gemm with transA=1 is not supported");
-        }
         String a = g.input(n, 0);
         long[] ad = g.tensor(a).dims;
         long[] bd = g.staticDims(g.resolve(n.input(1)), n);
         if (ad.length != 2 || bd.length != 2) {
             throw g.unsupported(n, "Gemm needs 2-D A and B");
+        }
+        if (n.attrInt("transA", 0) != 0) {
+            a = transposed2d(n, a, ad);
+            ad = new long[] {ad[1], ad[0]};
         }
         float[] b = constant(n, 1, "Gemm operand B");
         boolean transB = n.attrInt("transB", 0) != 0;
@@ -161,20 +163,49 @@ final class ConvTranslator {
             w[i] *= alpha;
         }
         float[] bias = new float[outs];
-        if (has(n, 2)) {
-            float[] c = constant(n, 2, "Gemm operand C");
-            long[] cd = g.staticDims(g.resolve(n.input(2)), n);
-            boolean perColumn = c.length == outs && (cd.length < 2 || cd[0] == 1);
-            if (c.length != 1 && !perColumn) {
-                throw g.unsupported(n, "Gemm with C of shape " + Arrays.toString(cd) + " (only a bias over the outputs "
-                    + "is supported)");
-            }
-            float beta = (float) n.attrFloat("beta", 1.0);
+        if (!has(n, 2)) {
+            fullyConnected(n, a, w, bias, outs, n.output(0));
+            return;
+        }
+        float[] c = constant(n, 2, "Gemm operand C");
+        long[] cd = g.staticDims(g.resolve(n.input(2)), n);
+        float beta = (float) n.attrFloat("beta", 1.0);
+        boolean perColumn = c.length == outs && (cd.length < 2 || cd[0] == 1);
+        if (c.length == 1 || perColumn) {
             for (int i = 0; i < outs; i++) {
                 bias[i] = beta * (c.length == 1 ? c[0] : c[i]);
             }
+            fullyConnected(n, a, w, bias, outs, n.output(0));
+            return;
         }
-        fullyConnected(n, a, w, bias, outs, n.output(0));
+        // a C that varies over rows: GEMM, then ADD of beta * C (broadcast by the runtime)
+        LoweredTensor y = g.syntheticTensor(n.output(0) + ".ab", new long[] {ad[0], outs});
+        LoweredOp op = fcOp(n, a, w, bias);
+        op.outputs.add(y.name);
+        g.ops.add(op);
+        float[] scaled = c.clone();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] *= beta;
+        }
+        String cName = g.freshName(n.input(2) + ".beta");
+        g.tensors.put(cName, new LoweredTensor(cName, cd, scaled, null));
+        LoweredOp add = new LoweredOp(KernelId.ADD, n.name() + ".C");
+        add.layers.add(n.name());
+        add.inputs.add(y.name);
+        add.inputs.add(cName);
+        emitter().emit(add, n, g.fuseActivation(add, n.output(0)));
+    }
+
+    /** A TRANSPOSE op for Gemm's transA. */
+    private String transposed2d(Node n, String a, long[] ad) {
+        LoweredTensor t = g.syntheticTensor(a + ".T", new long[] {ad[1], ad[0]});
+        LoweredOp op = new LoweredOp(KernelId.TRANSPOSE, n.name() + ".transA");
+        op.layers.add(n.name());
+        op.inputs.add(a);
+        op.outputs.add(t.name);
+        op.params = b -> b.setTranspose(TransposeParams.newBuilder().addPerm(1).addPerm(0));
+        g.ops.add(op);
+        return t.name;
     }
 
     void matmul(Node n) throws EdgewiseException {

@@ -250,6 +250,14 @@ final class OpTranslator {
                 throw g.unsupported(n, "the mask output of Dropout is used; only inference-mode Dropout is supported");
             }
         }
+        if (n.opType().equals("Dropout") && n.hasInput(2) && !n.input(2).isEmpty()) {
+            long[] training = g.consts.longs(g.resolve(n.input(2)));
+            float[] ratio = n.hasInput(1) && !n.input(1).isEmpty() ? g.consts.floats(g.resolve(n.input(1))) : null;
+            boolean zeroRatio = ratio != null && ratio.length == 1 && ratio[0] == 0f;
+            if (!zeroRatio && (training == null || training.length != 1 || training[0] != 0)) {
+                throw g.unsupported(n, "Dropout in training mode (random masking) is not supported; export in eval mode");
+            }
+        }
         g.input(n, 0);
         g.addAlias(n.output(0), n.input(0));
         g.notes.add("layer '" + n.name() + "' (" + n.opType() + ") dropped");
