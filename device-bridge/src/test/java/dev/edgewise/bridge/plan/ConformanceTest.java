@@ -105,6 +105,10 @@ class ConformanceTest {
     }
 
     static Outcome runCase(Path dir) throws IOException {
+        return runCase(dir, HostRuntime.Target.HOST);
+    }
+
+    static Outcome runCase(Path dir, HostRuntime.Target target) throws IOException {
         String name = dir.getFileName().toString();
         Graph g;
         try {
@@ -131,7 +135,7 @@ class ConformanceTest {
             if (Stream.concat(inputs.stream().limit(1), expected.stream()).anyMatch(t -> t.dataType() != DataType.FLOAT)) {
                 return new Outcome(name, runtimeOps, "SKIP", "non-fp32 data (the runtime is fp32-only)");
             }
-            return check(name, runtimeOps, g, inputs, expected);
+            return check(name, runtimeOps, g, inputs, expected, target);
         } catch (Exception e) {
             return new Outcome(name, runtimeOps, "FAIL", e.toString());
         }
@@ -143,8 +147,8 @@ class ConformanceTest {
         return s;
     }
 
-    static Outcome check(String name, Set<String> ops, Graph g, List<TensorData> inputs, List<TensorData> expected)
-        throws Exception {
+    static Outcome check(String name, Set<String> ops, Graph g, List<TensorData> inputs, List<TensorData> expected,
+                         HostRuntime.Target target) throws Exception {
         CompiledPlan plan;
         List<float[]> feed = new ArrayList<>();
         try {
@@ -161,7 +165,7 @@ class ConformanceTest {
             feed.clear();
             feed.add(inputs.get(0).toFloats());
         }
-        List<float[]> ours = HostRuntime.run(plan, feed, HostRuntime.Target.HOST);
+        List<float[]> ours = HostRuntime.run(plan, feed, target);
         assertEquals(expected.size(), ours.size());
         for (int o = 0; o < expected.size(); o++) {
             float[] want = expected.get(o).toFloats();
