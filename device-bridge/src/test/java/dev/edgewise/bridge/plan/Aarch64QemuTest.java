@@ -39,7 +39,7 @@ class Aarch64QemuTest {
                 if (!forced.isEmpty()) {
                     CompiledPlan p = PlanCompiler.compile(m.graph(),
                         CompileOptions.DEFAULT.withBindings(m.bindings()).withOverrides(forced));
-                    WholeModelTest.check(m, p, in, ref, HostRuntime.Target.AARCH64_QEMU);
+                    WholeModelTest.check(m, k.name(), p, in, ref, HostRuntime.Target.AARCH64_QEMU);
                     runs++;
                 }
             }

@@ -72,7 +72,7 @@ class WholeModelTest {
                     CompiledPlan p = PlanCompiler.compile(m.graph(),
                         CompileOptions.DEFAULT.withBindings(m.bindings()).withOverrides(forced));
                     forced.forEach((layer, kernel) -> assertEquals(kernel, p.decision(layer).kernel()));
-                    check(m, p, in, ref, HostRuntime.Target.HOST);
+                    check(m, k.name(), p, in, ref, HostRuntime.Target.HOST);
                 }));
             }
         }
@@ -110,6 +110,11 @@ class WholeModelTest {
     }
 
     static double check(Model m, CompiledPlan plan, Inputs in, List<float[]> ref, HostRuntime.Target target) throws Exception {
+        return check(m, "heuristic", plan, in, ref, target);
+    }
+
+    static double check(Model m, String variant, CompiledPlan plan, Inputs in, List<float[]> ref, HostRuntime.Target target)
+        throws Exception {
         List<float[]> ours = HostRuntime.run(plan, in.data, target);
         assertEquals(ref.size(), ours.size(), m.name() + ": output count");
         double worst = 0;
@@ -122,8 +127,8 @@ class WholeModelTest {
             assertTrue(err <= TOLERANCE, m.name() + ": output " + o + " max relative error " + err + " > " + TOLERANCE);
             assertEquals(argmax(b), argmax(a), m.name() + ": top-1 of output " + o);
         }
-        System.out.printf("whole-model %-24s %-8s max rel err %.2e  arena %d B / bound %d B = %.3f%n", m.name(),
-            target, worst, plan.arenaSize(), plan.arenaLowerBound(), plan.arenaRatio());
+        System.out.printf("whole-model %-20s %-12s %-24s max rel err %.2e  arena %d B / bound %d B = %.3f%n", m.name(),
+            target, variant, worst, plan.arenaSize(), plan.arenaLowerBound(), plan.arenaRatio());
         return worst;
     }
 
