@@ -62,6 +62,8 @@ final class CaffeGraphConverter {
     Graph convert() throws EdgewiseException {
         declareNetInputs();
         List<LayerParameter> active = net.getLayerList().stream().filter(CaffeGraphConverter::inTestPhase).toList();
+        net.getLayerList().stream().filter(l -> !inTestPhase(l)).forEach(l -> gb.addWarning("layer '" + l.getName()
+            + "' (" + l.getType() + ") belongs to the TRAIN phase only; skipped"));
         for (int i = 0; i < active.size(); i++) {
             LayerParameter l = active.get(i);
             if (fusedScales.contains(l.getName())) {
