@@ -287,7 +287,7 @@ final class MxOps {
         for (int k = 0; k < g.inputCount(n); k++) {
             ins.add(g.data(n, k));
         }
-        g.warn("node '" + MxGraphConverter.name(n) + "' (" + n.path("op").asText() + ") is not mapped to an ONNX op;"
+        g.warn("layer '" + MxGraphConverter.name(n) + "' (" + n.path("op").asText() + ") is not mapped to an ONNX op;"
             + " kept as mxnet:" + n.path("op").asText() + " without a cost");
         g.gb.addNode(new dev.edgewise.core.ir.Node(MxGraphConverter.name(n), n.path("op").asText(), "mxnet", ins,
             List.of(MxGraphConverter.name(n)), Map.of()));

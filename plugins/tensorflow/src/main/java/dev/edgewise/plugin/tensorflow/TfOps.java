@@ -177,7 +177,7 @@ final class TfOps {
 
     private void batchNorm(NodeDef n) throws EdgewiseException {
         if (n.getAttrMap().containsKey("is_training") && n.getAttrMap().get("is_training").getB()) {
-            g.warn("node '" + n.getName() + "': is_training=true in a frozen graph; treated as inference");
+            g.warn("layer '" + n.getName() + "': is_training=true in a frozen graph; treated as inference");
         }
         boolean nhwc = nhwc(n);
         String x = toNchw(n, g.value(n, 0), nhwc);
@@ -275,7 +275,7 @@ final class TfOps {
         for (int i = 0; i < g.dataInputs(n).size(); i++) {
             ins.add(g.value(n, i));
         }
-        g.warn("node '" + n.getName() + "' (" + n.getOp() + ") is not mapped to an ONNX op; kept as tf:" + n.getOp()
+        g.warn("layer '" + n.getName() + "' (" + n.getOp() + ") is not mapped to an ONNX op; kept as tf:" + n.getOp()
             + " without a cost");
         g.gb.addNode(new dev.edgewise.core.ir.Node(n.getName(), n.getOp(), "tf", ins, List.of(g.output(n)),
             java.util.Map.of()));

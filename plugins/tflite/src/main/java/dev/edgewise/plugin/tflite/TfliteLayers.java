@@ -176,7 +176,7 @@ final class TfliteLayers {
             }
             case ACT_TANH -> op = "Tanh";
             default -> {
-                c.warn("operator '" + c.name + "': fused activation " + act + " not supported; left out");
+                c.warn("layer '" + c.name + "': fused activation " + act + " not supported; left out");
                 return x;
             }
         }
@@ -221,7 +221,7 @@ final class TfliteLayers {
         String y = act == ACT_NONE ? out : c.fresh(c.name + "/gemm");
         c.node(c.name, "Gemm", ins, List.of(y), withQuant(Attribute.ofInt("transB", 1)));
         if (o.bool(2)) {
-            c.warn("operator '" + c.name + "' (FULLY_CONNECTED): keep_num_dims is recorded in the output shape only");
+            c.warn("layer '" + c.name + "' (FULLY_CONNECTED): keep_num_dims is recorded in the output shape only");
         }
         finish(y, act);
     }
@@ -354,7 +354,7 @@ final class TfliteLayers {
         for (int t : c.out) {
             outs.add(c.tensorName(t));
         }
-        c.warn("operator " + c.index + " '" + c.name + "' (" + c.opName() + ") is not mapped to an ONNX op; kept as"
+        c.warn("layer '" + c.name + "' (TFLite operator " + c.index + ", " + c.opName() + ") is not mapped to an ONNX op; kept as"
             + " tflite:" + c.opName() + " without a cost");
         c.customNode(c.opName(), ins, outs);
     }
