@@ -45,6 +45,7 @@ final class TfOps {
             case "Reshape" -> reshape(n);
             case "Squeeze" -> squeeze(n);
             case "Pad" -> pad(n);
+            case "Transpose" -> transpose(n);
             default -> unknown(n);
         }
     }
@@ -264,6 +265,12 @@ final class TfOps {
         }
         String padT = g.int64Constant(n.getName() + "/pads", pads);
         g.node(n.getName(), "Pad", List.of(g.value(n, 0), padT), List.of(g.output(n)), List.of());
+    }
+
+    private void transpose(NodeDef n) throws EdgewiseException {
+        long[] perm = g.constLongs(n, 1);
+        g.node(n.getName(), "Transpose", List.of(g.value(n, 0)), List.of(g.output(n)),
+            List.of(Attribute.ofInts("perm", perm)));
     }
 
     /** Ops outside the list keep their TensorFlow name in domain "tf"; they get no cost. */

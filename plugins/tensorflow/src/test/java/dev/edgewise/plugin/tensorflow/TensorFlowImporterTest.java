@@ -82,7 +82,7 @@ class TensorFlowImporterTest {
         assertThat(g.initializer(g.node("squeezed").orElseThrow().input(1)).toLongs()).containsExactly(2, 3);
         assertThat(g.node("out").orElseThrow().opType()).isEqualTo("Identity");
         assertThat(g.node("erf").orElseThrow().domain()).isEqualTo("tf");
-        assertThat(g.node("to_nchw").orElseThrow().domain()).isEqualTo("tf");
+        assertThat(g.node("to_nchw").orElseThrow().attrInts("perm")).containsExactly(0, 3, 1, 2);
         assertThat(g.warnings()).anyMatch(w -> w.contains("'erf' (Erf)"));
     }
 
