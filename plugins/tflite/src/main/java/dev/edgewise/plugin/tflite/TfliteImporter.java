@@ -63,7 +63,8 @@ public final class TfliteImporter implements ModelImporter {
             return new TfliteGraphConverter(file, buf).convert();
         } catch (IndexOutOfBoundsException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
             throw new EdgewiseException(ErrorCode.TRUNCATED, file + ": truncated or corrupt TensorFlow Lite file (an"
-                + " offset points outside the " + buf.capacity() + "-byte file: " + e.getMessage() + ")", e);
+                + " offset points outside the " + buf.capacity() + "-byte file" + (e.getMessage() == null ? ""
+                : ": " + e.getMessage()) + ")", e);
         }
     }
 
