@@ -42,7 +42,7 @@ final class AnalysisText {
             HumanUnits.bytes(tot.peakActivationBytes()), HumanUnits.bytes(tot.weightBytes()),
             HumanUnits.microjoules(tot.energyUjEstimate())));
         sb.append("Params, MACs, FLOPs and bytes are ").append(Provenance.COUNTED.label()).append(".\n");
-        sb.append("* Energy is ").append(Provenance.ESTIMATED.label()).append(": ").append(a.energyModelDescription()).append('\n');
+        sb.append("* Energy is ").append(Provenance.ESTIMATED.label()).append(": ").append(shortEnergyNote(a)).append('\n');
         if (!a.warnings().isEmpty()) {
             sb.append('\n').append(a.warnings().size()).append(" warning(s):\n");
             a.warnings().forEach(w -> sb.append("  - ").append(w).append('\n'));
@@ -76,6 +76,13 @@ final class AnalysisText {
                 HumanUnits.percent(c.flops(), tot.flops()));
         }
         sb.append(t.render(1)).append('\n');
+    }
+
+    /** The model's headline without its long list of assumptions, which JSON output carries in full. */
+    private static String shortEnergyNote(ModelAnalysis a) {
+        String d = a.energyModelDescription();
+        int cut = d.indexOf(" Assumptions:");
+        return (cut > 0 ? d.substring(0, cut) : d) + " (all assumptions: --format json, profiler-core/docs/cost-model.md)";
     }
 
     static String csv(ModelAnalysis a) {

@@ -7,6 +7,8 @@ import dev.edgewise.core.analysis.DimBindings;
 import dev.edgewise.core.analysis.ModelAnalysis;
 import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.Shape;
+import dev.edgewise.core.report.Report;
+import dev.edgewise.core.report.ReportService;
 import dev.edgewise.core.spi.ImportOptions;
 import dev.edgewise.core.util.AtomicFiles;
 import java.io.IOException;
@@ -50,6 +52,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of standard output.")
     Path output;
 
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write a report; the format follows the extension: .html .pdf .md .csv .json (repeatable).")
+    List<Path> reports = List.of();
+
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
 
@@ -57,6 +63,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     public Integer call() throws EdgewiseException {
         DimBindings bindings = new DimBindings(parseDims(dims), parseInputs(inputs));
         ImportOptions options = new ImportOptions(parsePairs(importOptions, "--import-option"));
+        ReportService reportService = reports.isEmpty() ? null : ReportCommand.service();
+        for (Path r : reports) {
+            reportService.writers().forFile(r); // refuse an unknown extension before the analysis runs
+        }
         ModelAnalysis analysis = Analyzer.withDefaults().analyze(model, options, bindings);
         String text = switch (format) {
             case json -> AnalysisJson.toJsonString(analysis);
@@ -65,6 +75,12 @@ final class AnalyzeCommand implements Callable<Integer> {
             case md -> AnalysisText.markdown(analysis);
         };
         emit(text);
+        if (!reports.isEmpty()) {
+            Report report = reportService.fromAnalysis(analysis);
+            for (Path r : reports) {
+                spec.commandLine().getErr().println("wrote " + reportService.write(report, r));
+            }
+        }
         if (format != Format.table || output != null) {
             analysis.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         }

@@ -157,7 +157,7 @@ public final class ShapeInference {
             + node.opType() + ")";
         Optional<ShapeRule> rule = OpRegistry.rule(node.domain(), node.opType());
         OpContext ctx = new OpContext(node, store, opset,
-            (body, outer, where) -> runSubgraph(body, outer, where, opset, warnings));
+            (body, outer, where, bodyInputs) -> runSubgraph(body, outer, where, bodyInputs, opset, warnings));
         String failure = null;
         if (rule.isEmpty()) {
             failure = "op " + (node.isDefaultDomain() ? "" : node.domain() + ":") + node.opType()
@@ -194,10 +194,20 @@ public final class ShapeInference {
     }
 
     /** Infers a subgraph (an If branch) whose free names resolve in {@code outer}; returns its outputs. */
-    private static List<OpContext.Result> runSubgraph(Graph body, TensorStore outer, String where, long opset,
+    private static List<OpContext.Result> runSubgraph(Graph body, TensorStore outer, String where,
+                                                      List<OpContext.Result> bodyInputs, long opset,
                                                       List<String> warnings) {
         TensorStore store = new TensorStore(body.initializers(), outer);
-        body.inputs().forEach(in -> store.put(in, null));
+        for (int i = 0; i < body.inputs().size(); i++) {
+            TensorInfo declared = body.inputs().get(i);
+            OpContext.Result fed = i < bodyInputs.size() ? bodyInputs.get(i) : null;
+            if (fed == null) {
+                store.put(declared, null);
+            } else {
+                TensorInfo t = fed.info();
+                store.put(new TensorInfo(declared.name(), t.dataType(), t.shape()), fed.value());
+            }
+        }
         List<String> inner = new ArrayList<>();
         for (Node n : body.nodes()) {
             try {

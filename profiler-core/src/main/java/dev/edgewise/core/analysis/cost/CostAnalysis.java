@@ -28,6 +28,11 @@ public final class CostAnalysis {
     private CostAnalysis() {
     }
 
+    private static boolean mentionsLayer(Set<String> warnings, String layer) {
+        String tag = "layer '" + layer + "'";
+        return warnings.stream().anyMatch(w -> w.contains(tag));
+    }
+
     public static ModelAnalysis run(ShapeInferenceResult inferred, OpMetadata metadata, EnergyModel energy) {
         Graph graph = inferred.graph();
         TensorLookup tensors = new TensorLookup(graph, metadata);
@@ -39,7 +44,8 @@ public final class CostAnalysis {
         for (Node node : graph.nodes()) {
             LayerCoster.Result r = coster.cost(node);
             results.add(r);
-            r.warning().ifPresent(warnings::add);
+            // One warning per layer: the importer or shape inference may already have named it.
+            r.warning().filter(w -> !mentionsLayer(warnings, node.name())).ifPresent(warnings::add);
             if (!r.cost().resolved() && r.warning().isEmpty()) {
                 unresolved.add(r.cost().name());
             }

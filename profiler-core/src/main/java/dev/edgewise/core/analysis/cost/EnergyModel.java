@@ -164,7 +164,7 @@ public final class EnergyModel {
             Builder b = new Builder();
             b.name = text(root, "name");
             b.source = root.path("source").asText("unspecified source");
-            var it = object(root, "operations").fields();
+            var it = object(root, "operations").properties().iterator();
             while (it.hasNext()) {
                 var e = it.next();
                 if (!e.getValue().isNumber() || e.getValue().asDouble() < 0) {
@@ -172,7 +172,7 @@ public final class EnergyModel {
                 }
                 ops.put(e.getKey(), e.getValue().asDouble());
             }
-            var ps = object(root, "precisions").fields();
+            var ps = object(root, "precisions").properties().iterator();
             while (ps.hasNext()) {
                 var e = ps.next();
                 String where = "precisions." + e.getKey();
@@ -180,7 +180,7 @@ public final class EnergyModel {
                         sum(e.getValue().path("flop"), where + ".flop")));
             }
             b.defaultPrecision = precision(b, text(root, "default_precision"), "default_precision");
-            var dts = object(root, "data_types").fields();
+            var dts = object(root, "data_types").properties().iterator();
             while (dts.hasNext()) {
                 var e = dts.next();
                 DataType t = dataType(e.getKey());

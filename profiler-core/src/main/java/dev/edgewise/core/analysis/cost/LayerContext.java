@@ -104,15 +104,15 @@ public final class LayerContext {
         if (tensor.isEmpty()) {
             throw new UnresolvedException("a required tensor is omitted");
         }
+        long[] shape = tensors.staticShape(tensor);
+        if (shape != null) {
+            return shape;
+        }
         TensorInfo t = tensors.info(tensor);
         if (t == null || !t.shape().hasRank()) {
             throw new UnresolvedException("shape of '" + tensor + "' unknown");
         }
-        Shape s = t.shape();
-        if (!s.isStatic()) {
-            throw new UnresolvedException("shape of '" + tensor + "' is not static (" + s + ")");
-        }
-        return s.toArray();
+        throw new UnresolvedException("shape of '" + tensor + "' is not static (" + t.shape() + ")");
     }
 
     public double constant(String name, double fallback) {

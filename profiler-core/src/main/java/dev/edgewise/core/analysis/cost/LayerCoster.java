@@ -50,8 +50,7 @@ final class LayerCoster {
         Optional<String> warning = Optional.empty();
         if (info == null) {
             resolved = false;
-            warning = Optional.of("layer '" + node.name() + "': op " + OpMetadata.key(node)
-                    + " unknown to the cost model, counted as zero");
+            warning = Optional.of(unknownOpWarning(node));
             notes.add("op unknown to the cost model: MACs and FLOPs counted as zero"
                     + (params > 0 ? ", its constant inputs still count as parameters" : ""));
         } else {
@@ -86,7 +85,11 @@ final class LayerCoster {
         LayerCost cost = new LayerCost(node.name(), node.opType(), node.domain(),
                 info == null ? UNKNOWN_CATEGORY : info.category(), node.inputs(), node.outputs(), outputShapes(node),
                 0, 0, 0, 0, bytes.written, 0.0, 0.0, !bytes.unknownOutputs, String.join("; ", notes));
-        return new Result(cost, Map.of(), Optional.empty());
+        return new Result(cost, Map.of(), info == null ? Optional.of(unknownOpWarning(node)) : Optional.empty());
+    }
+
+    private static String unknownOpWarning(Node node) {
+        return "layer '" + node.name() + "': op " + OpMetadata.key(node) + " unknown to the cost model, counted as zero";
     }
 
     /**

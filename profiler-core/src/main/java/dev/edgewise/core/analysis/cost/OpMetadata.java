@@ -59,7 +59,7 @@ public final class OpMetadata {
         List<String> categories = new ArrayList<>();
         root.get("categories").forEach(c -> categories.add(c.asText()));
         Map<String, OpInfo> ops = new HashMap<>();
-        var fields = root.get("ops").fields();
+        var fields = root.get("ops").properties().iterator();
         while (fields.hasNext()) {
             var e = fields.next();
             ops.put(e.getKey(), parseOp(sourceName, e.getKey(), e.getValue(), categories));
@@ -118,14 +118,14 @@ public final class OpMetadata {
             throw invalid(src, "op '" + key + "': 'weights' must be a list of input indices or \"all\"");
         }
         Map<String, Integer> roles = new LinkedHashMap<>();
-        op.path("roles").fields().forEachRemaining(r -> roles.put(r.getKey(), r.getValue().asInt()));
+        op.path("roles").properties().forEach(r -> roles.put(r.getKey(), r.getValue().asInt()));
         for (String required : spec.requiredRoles()) {
             if (!roles.containsKey(required)) {
                 throw invalid(src, "op '" + key + "': counter '" + counter + "' needs role '" + required + "'");
             }
         }
         Map<String, Map<String, Double>> variants = new LinkedHashMap<>();
-        var vs = op.path("variants").fields();
+        var vs = op.path("variants").properties().iterator();
         while (vs.hasNext()) {
             var v = vs.next();
             if (!v.getKey().contains("=")) {
@@ -134,14 +134,14 @@ public final class OpMetadata {
             variants.put(v.getKey(), numbers(src, key, v.getValue()));
         }
         Map<String, Object> defaults = new LinkedHashMap<>();
-        op.path("attributes").fields().forEachRemaining(a -> defaults.put(a.getKey(), scalar(a.getValue())));
+        op.path("attributes").properties().forEach(a -> defaults.put(a.getKey(), scalar(a.getValue())));
         return new OpInfo(key, category, counter, weights, roles, numbers(src, key, op.path("flops")),
                 variants, defaults);
     }
 
     private static Map<String, Double> numbers(String src, String key, JsonNode obj) throws EdgewiseException {
         Map<String, Double> out = new LinkedHashMap<>();
-        var it = obj.fields();
+        var it = obj.properties().iterator();
         while (it.hasNext()) {
             var e = it.next();
             if (!e.getValue().isNumber() || e.getValue().asDouble() < 0) {

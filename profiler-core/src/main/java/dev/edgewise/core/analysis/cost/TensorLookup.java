@@ -30,6 +30,7 @@ final class TensorLookup {
     /** Folded (and Constant-node) outputs, with the constant tensors they are computed from. */
     private final Map<String, List<TensorData>> folded = new HashMap<>();
     private final Set<Node> foldedNodes = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final Map<String, Entry> cache = new HashMap<>();
 
     TensorLookup(Graph graph, OpMetadata metadata) {
         this.graph = graph;
@@ -119,24 +120,41 @@ final class TensorLookup {
 
     /** Best known type and shape, preferring a static shape from value info, else the constant's. */
     TensorInfo info(String name) {
-        TensorInfo t = graph.tensor(name).orElse(null);
-        if (t != null && t.shape().isStatic() && t.dataType().bits() > 0) {
-            return t;
-        }
-        TensorData c = constantNodeValues.get(name);
-        if (c != null) {
-            return new TensorInfo(name, c.dataType(), c.shape());
-        }
-        return t;
+        return entry(name).info;
+    }
+
+    /** The static shape, or null when the shape is unknown or symbolic. */
+    long[] staticShape(String name) {
+        return entry(name).shape;
     }
 
     /** Bytes of the tensor, or -1 when its shape or element type is not known. */
     long byteSize(String name) {
-        TensorData c = constant(name);
-        if (c != null) {
-            return c.byteSize();
+        return entry(name).bytes;
+    }
+
+    /** Every layer asks about its inputs and outputs several times: resolve each tensor once. */
+    private Entry entry(String name) {
+        Entry e = cache.get(name);
+        if (e == null) {
+            e = resolve(name);
+            cache.put(name, e);
         }
-        TensorInfo t = info(name);
-        return t == null ? -1 : t.byteSize();
+        return e;
+    }
+
+    private Entry resolve(String name) {
+        TensorInfo t = graph.tensor(name).orElse(null);
+        TensorData c = constant(name);
+        boolean usable = t != null && t.shape().isStatic() && t.dataType().bits() > 0;
+        if (!usable && constantNodeValues.containsKey(name)) {
+            t = new TensorInfo(name, c.dataType(), c.shape());
+        }
+        long[] shape = t != null && t.shape().isStatic() ? t.shape().toArray() : null;
+        long bytes = c != null ? c.byteSize() : t == null ? -1 : t.byteSize();
+        return new Entry(t, shape, bytes);
+    }
+
+    private record Entry(TensorInfo info, long[] shape, long bytes) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.edgewise.core.analysis.shapes;
 
+import dev.edgewise.core.ir.DataType;
 import dev.edgewise.core.ir.Dim;
 import dev.edgewise.core.ir.Shape;
 import dev.edgewise.core.ir.TensorInfo;
@@ -7,13 +8,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** If: the branch a constant condition selects, or both branches merged when the condition is data. */
+/**
+ * If: the branch a constant condition selects, or both branches merged when the condition is data.
+ * Loop: the body inferred once from the initial loop-carried values; scan outputs gain the trip count
+ * as their first dim when it is known (a constant M, and a condition that is absent or stays true).
+ */
 final class ControlFlowRules {
     private ControlFlowRules() {
     }
 
     static void register(Map<String, ShapeRule> rules) {
         rules.put("If", ControlFlowRules::ifRule);
+        rules.put("Loop", ControlFlowRules::loop);
     }
 
     private static void ifRule(OpContext ctx) {
@@ -40,6 +46,55 @@ final class ControlFlowRules {
         if (differ) {
             ctx.because("the condition is not a constant and the branches give different shapes");
         }
+    }
+
+    private static void loop(OpContext ctx) {
+        int carried = ctx.inputCount() - 2;
+        List<OpContext.Result> bodyIn = new ArrayList<>();
+        bodyIn.add(new OpContext.Result(new TensorInfo("i", DataType.INT64, Shape.scalar()), null));
+        bodyIn.add(new OpContext.Result(new TensorInfo("cond", DataType.BOOL, Shape.scalar()),
+            Value.ofInts(DataType.BOOL, new long[0], new long[] {1})));
+        for (int i = 0; i < carried; i++) {
+            bodyIn.add(new OpContext.Result(new TensorInfo("v", ctx.type(i + 2), ctx.shape(i + 2)), ctx.value(i + 2)));
+        }
+        List<OpContext.Result> out = ctx.runSubgraph("body", bodyIn);
+        if (out.size() < 1 + carried) {
+            throw new Unresolved("the body has " + out.size() + " outputs for " + carried + " loop-carried values");
+        }
+        Dim trips = tripCount(ctx, out.get(0).value());
+        for (int i = 0; i < carried; i++) {
+            TensorInfo after = out.get(i + 1).info();
+            Shape merged = trips.isKnown() && trips.value() == 0 ? ctx.shape(i + 2)
+                : mergeBranches(ctx.shape(i + 2), after.shape());
+            ctx.output(i, ctx.type(i + 2), merged);
+        }
+        for (int k = 1 + carried; k < out.size(); k++) {
+            Shape per = out.get(k).info().shape();
+            List<Dim> dims = new ArrayList<>(List.of(trips));
+            if (!per.hasRank()) {
+                ctx.output(k - 1, out.get(k).info().dataType(), Shape.unknownRank());
+                continue;
+            }
+            dims.addAll(per.dims());
+            ctx.output(k - 1, out.get(k).info().dataType(), Shape.of(dims));
+        }
+    }
+
+    /** M when the loop provably runs M times; 0 when the initial condition is false; else unknown. */
+    private static Dim tripCount(OpContext ctx, Value bodyCondition) {
+        Value initial = ctx.hasInput(1) ? ctx.value(1) : null;
+        if (initial != null && initial.isFullyKnown() && initial.doubleAt(0) == 0) {
+            return Dim.of(0);
+        }
+        Value m = ctx.hasInput(0) ? ctx.value(0) : null;
+        boolean conditionIgnored = !ctx.hasInput(1);
+        boolean staysTrue = initial != null && initial.isFullyKnown() && bodyCondition != null
+            && bodyCondition.isFullyKnown() && bodyCondition.doubleAt(0) != 0;
+        if (m == null || !m.isFullyKnown() || !(conditionIgnored || staysTrue)) {
+            ctx.because("the number of iterations is not a constant");
+            return Dim.unknown();
+        }
+        return ctx.dim(m.longAt(0), "loop trip count");
     }
 
     /** Dims the two branches agree on; the rest unknown (unknown rank when the ranks differ). */

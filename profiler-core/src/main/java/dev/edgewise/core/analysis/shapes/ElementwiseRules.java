@@ -51,6 +51,20 @@ final class ElementwiseRules {
         for (String op : List.of("Bernoulli", "RandomUniformLike", "RandomNormalLike")) {
             rules.put(op, ElementwiseRules::randomLike);
         }
+        for (String op : List.of("RandomNormal", "RandomUniform")) {
+            rules.put(op, ctx -> {
+                long[] shape = ctx.attrInts("shape");
+                if (shape == null) {
+                    throw new Unresolved("no shape attribute");
+                }
+                List<Dim> dims = new ArrayList<>();
+                for (int i = 0; i < shape.length; i++) {
+                    dims.add(ctx.dim(shape[i], "axis " + i + " of the shape attribute"));
+                }
+                DataType type = DataType.fromOnnx((int) ctx.attrInt("dtype", 1));
+                ctx.output(0, type, Shape.of(dims));
+            });
+        }
         rules.put("PRelu", ctx -> ctx.outputLike(0, 0));
         rules.put("Where", ElementwiseRules::where);
         rules.put("Dropout", ElementwiseRules::dropout);

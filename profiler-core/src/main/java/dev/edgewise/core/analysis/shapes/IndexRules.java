@@ -124,6 +124,10 @@ final class IndexRules {
             ends = ctx.attrInts("ends");
             axes = ctx.attrInts("axes");
         } else {
+            if (!constantOperands(ctx, 1, 2, 3, 4)) {
+                slicedAxesUnknown(ctx, x);
+                return;
+            }
             starts = ctx.requireValue(1, "starts").longs();
             ends = ctx.requireValue(2, "ends").longs();
             axes = ctx.hasInput(3) ? ctx.requireValue(3, "axes").longs() : null;
@@ -162,6 +166,36 @@ final class IndexRules {
         Value in = ctx.value(0);
         Value v = in != null && static1 ? sliceValue(in, valueStarts, valueLens, valueSteps, valueAxes) : null;
         ctx.output(0, ctx.type(0), Shape.of(dims), v);
+    }
+
+    private static boolean constantOperands(OpContext ctx, int... inputs) {
+        for (int i : inputs) {
+            if (ctx.hasInput(i) && (ctx.value(i) == null || !ctx.value(i).isFullyKnown())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runtime starts/ends: the rank stays, the sliced axes (all, if not known which) become unknown. */
+    private static void slicedAxesUnknown(OpContext ctx, Shape x) {
+        ctx.because("starts, ends, axes or steps of the slice are not constants");
+        List<Dim> dims = new ArrayList<>(x.dims());
+        Value axes = ctx.hasInput(3) ? ctx.value(3) : null;
+        Shape startsShape = ctx.shape(1);
+        if (axes != null && axes.isFullyKnown()) {
+            for (long a : axes.longs()) {
+                dims.set(ctx.axis(a, x.rank()), Dim.unknown());
+            }
+        } else if (!ctx.hasInput(3) && startsShape.isStatic() && startsShape.rank() == 1
+                && startsShape.dim(0).value() <= x.rank()) {
+            for (int a = 0; a < startsShape.dim(0).value(); a++) {
+                dims.set(a, Dim.unknown());
+            }
+        } else {
+            dims = new ArrayList<>(Shape.unknownDims(x.rank()).dims());
+        }
+        ctx.output(0, ctx.type(0), Shape.of(dims));
     }
 
     /** {start, length} of a slice over an axis of {@code size}, with ONNX's clamping rules. */

@@ -28,7 +28,7 @@ public final class OpContext {
     /** Runs a subgraph (an If branch) in the scope of the current node and returns its outputs. */
     @FunctionalInterface
     public interface SubgraphRunner {
-        List<Result> run(Graph body, TensorStore outerScope, String where);
+        List<Result> run(Graph body, TensorStore outerScope, String where, List<Result> bodyInputs);
     }
 
     /** One output of a subgraph: its type and shape, and its value when known. */
@@ -110,11 +110,16 @@ public final class OpContext {
 
     /** Infers the subgraph held by attribute {@code attr}; its outputs in order. */
     public List<Result> runSubgraph(String attr) {
+        return runSubgraph(attr, List.of());
+    }
+
+    /** As {@link #runSubgraph(String)}, feeding the subgraph's inputs (Loop bodies) with the given infos. */
+    public List<Result> runSubgraph(String attr, List<Result> bodyInputs) {
         Attribute a = node.attribute(attr);
         if (a == null || a.kind() != Attribute.Kind.GRAPH || subgraphs == null) {
             throw new Unresolved("no subgraph attribute '" + attr + "'");
         }
-        return subgraphs.run((Graph) a.value(), store, attr + " of layer '" + node.name() + "'");
+        return subgraphs.run((Graph) a.value(), store, attr + " of layer '" + node.name() + "'", bodyInputs);
     }
 
     public boolean hasAttr(String name) {

@@ -16,7 +16,6 @@ import dev.edgewise.core.testing.Samples;
 import java.nio.file.Files;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -63,8 +62,6 @@ class SampleModelsCostTest {
     void totalsMatchFiguresWorkedOutIndependently(String file, long expectedMacs) throws Exception {
         ModelAnalysis a = Analyzer.withDefaults().analyze(Samples.model(file), ImportOptions.DEFAULT, BINDINGS);
         Graph g = a.graph();
-        // TEMPORARY until shape inference lands on main: the placeholder leaves batch_size unbound
-        Assumptions.assumeTrue(g.inputs().get(0).shape().isStatic(), "shape inference does not bind --dim yet");
 
         assertThat(a.layers()).as("every layer resolved").allMatch(LayerCost::resolved, "resolved");
         assertThat(a.totals().macs()).isEqualTo(expectedMacs);
