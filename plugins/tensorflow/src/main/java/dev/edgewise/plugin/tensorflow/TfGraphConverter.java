@@ -45,6 +45,7 @@ final class TfGraphConverter {
     private final Set<String> names = new HashSet<>();
     private final Set<String> produced = new LinkedHashSet<>();
     private final Set<String> used = new HashSet<>();
+    private final List<Node> nodes = new ArrayList<>();
 
     TfGraphConverter(Path file, GraphDef gd, long batch) {
         this.file = file;
@@ -72,11 +73,15 @@ final class TfGraphConverter {
                 ops.convert(n);
             }
         }
+        Set<String> outputs = new HashSet<>();
         for (String t : produced) {
             if (!used.contains(t)) {
                 gb.addOutput(new TensorInfo(t, DataType.UNDEFINED, Shape.unknownRank()));
+                outputs.add(t);
             }
         }
+        TfLayout.cancelTransposePairs(nodes, outputs);
+        gb.nodes(nodes);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("tf.producer", Integer.toString(gd.getVersions().getProducer()));
         props.put("layout", "NHWC ops wrapped in Transpose nodes around NCHW ops");
@@ -230,7 +235,7 @@ final class TfGraphConverter {
     void node(String name, String op, List<String> in, List<String> out, List<Attribute> attrs) {
         Map<String, Attribute> m = new LinkedHashMap<>();
         attrs.forEach(a -> m.put(a.name(), a));
-        gb.addNode(new Node(name, op, Node.DEFAULT_DOMAIN, in, out, m));
+        nodes.add(new Node(name, op, Node.DEFAULT_DOMAIN, in, out, m));
     }
 
     String int64Constant(String base, long[] v) {
@@ -262,6 +267,10 @@ final class TfGraphConverter {
             gb.addWarning("input '" + n.getName() + "' has no shape in the graph; give one with --input");
         }
         gb.addInput(new TensorInfo(n.getName(), dt, s));
+    }
+
+    void foreignNode(Node n) {
+        nodes.add(n);
     }
 
     void warn(String w) {

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /** One TensorFlow op to ONNX-style nodes. */
 final class TfOps {
-    private static final long[] TO_NCHW = {0, 3, 1, 2};
-    private static final long[] TO_NHWC = {0, 2, 3, 1};
+    private static final long[] TO_NCHW = TfLayout.TO_NCHW;
+    private static final long[] TO_NHWC = TfLayout.TO_NHWC;
     private static final Set<String> SKIPPED = Set.of("NoOp", "Assert", "CheckNumerics", "StopGradient");
 
     private final TfGraphConverter g;
@@ -284,7 +284,7 @@ final class TfOps {
         }
         g.warn("layer '" + n.getName() + "' (" + n.getOp() + ") is not mapped to an ONNX op; kept as tf:" + n.getOp()
             + " without a cost");
-        g.gb.addNode(new dev.edgewise.core.ir.Node(n.getName(), n.getOp(), "tf", ins, List.of(g.output(n)),
+        g.foreignNode(new dev.edgewise.core.ir.Node(n.getName(), n.getOp(), "tf", ins, List.of(g.output(n)),
             java.util.Map.of()));
     }
 }

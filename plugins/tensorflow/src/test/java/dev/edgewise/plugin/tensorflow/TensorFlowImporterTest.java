@@ -37,12 +37,15 @@ class TensorFlowImporterTest {
         assertThat(conv.attrString("auto_pad", "")).isEqualTo("SAME_UPPER");
         assertThat(g.producer(conv.input(0)).orElseThrow().opType()).isEqualTo("Transpose");
         assertThat(g.node("conv1/BiasAdd")).isEmpty();
-        assertThat(g.producer("conv1/BiasAdd").orElseThrow().opType()).isEqualTo("Transpose");
+        assertThat(g.consumers(conv.output(0))).extracting(Node::name).containsExactly("conv1/Relu");
         TensorData w = g.initializer(conv.input(1));
         assertThat(w.shape()).isEqualTo(Shape.of(8, 3, 3, 3));
         // HWIO [h=2, w=0, i=1, o=5] is at ((2*3+0)*3+1)*8+5 = 157 in the file; OIHW [5,1,2,0] at 5*27+1*9+2*3 = 150.
         assertThat(w.toFloats()[150]).isEqualTo(0.01f + 157 * 0.001f);
         Node dw = g.node("dw/depthwise").orElseThrow();
+        // conv1 -> Relu -> dw stays in NCHW: the Transposes around the Relu are gone, the Relu kept.
+        assertThat(g.producer(dw.input(0)).orElseThrow().name()).isEqualTo("conv1/Relu");
+        assertThat(g.nodes().stream().filter(n -> n.opType().equals("Transpose"))).hasSize(2);
         assertThat(dw.attrInt("group", 0)).isEqualTo(8);
         assertThat(g.initializer(dw.input(1)).shape()).isEqualTo(Shape.of(8, 1, 3, 3));
         Node fc = g.node("fc/MatMul").orElseThrow();

@@ -42,6 +42,7 @@ final class TfliteGraphConverter {
     private final GraphBuilder gb = GraphBuilder.create();
     private final Set<String> names = new HashSet<>();
     private final Map<Integer, String> constants = new HashMap<>();
+    private final List<Node> nodes = new ArrayList<>();
     private Model model;
     private SubGraph sg;
     private String[] tensorNames;
@@ -69,11 +70,15 @@ final class TfliteGraphConverter {
         for (int i = 0; i < sg.operatorsCount(); i++) {
             convertOperator(i, sg.operator(i));
         }
+        Set<String> outputs = new HashSet<>();
         for (int t : sg.outputs()) {
             gb.addOutput(info(checkIndex(t, "subgraph output")));
+            outputs.add(tensorNames[t]);
         }
+        Set<String> removed = cancelTransposePairs(nodes, outputs);
+        gb.nodes(nodes);
         for (int t = 0; t < tensorNames.length; t++) {
-            if (!isConstant(t)) {
+            if (!isConstant(t) && !removed.contains(tensorNames[t])) {
                 gb.putValueInfo(info(t));
             }
         }
@@ -89,6 +94,76 @@ final class TfliteGraphConverter {
             gb.addWarning(file.getFileName() + ": " + model.subgraphsCount() + " subgraphs; only the first (main) is read");
         }
         return gb.build();
+    }
+
+    /** Elementwise ops that commute with a transpose: they may run on the NCHW tensor instead. */
+    private static final Set<String> LAYOUT_FREE = Set.of("Relu", "Clip", "Sigmoid", "Tanh", "HardSwish", "LeakyRelu");
+
+    /**
+     * Drops each back-to-NHWC Transpose that reaches a to-NCHW Transpose only through single-reader
+     * elementwise ops (conv -> ReLU -> conv): those ops then run on the NCHW tensor and the pair, an
+     * identity that would count two needless copies of the activation, goes. Returns the tensors that
+     * no longer exist or whose layout changed (their declared NHWC shapes no longer apply).
+     */
+    static Set<String> cancelTransposePairs(List<Node> nodes, Set<String> graphOutputs) {
+        Map<String, List<Node>> readers = new HashMap<>();
+        for (Node n : nodes) {
+            for (String in : n.inputs()) {
+                readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
+            }
+        }
+        Map<String, String> replace = new HashMap<>();
+        Set<Node> drop = new HashSet<>();
+        Set<String> changed = new HashSet<>();
+        for (Node back : nodes) {
+            if (!isTranspose(back, TO_NHWC) || graphOutputs.contains(back.output(0))) {
+                continue;
+            }
+            List<Node> chain = new ArrayList<>();
+            String cur = back.output(0);
+            Node forward = null;
+            while (true) {
+                List<Node> r = readers.getOrDefault(cur, List.of());
+                if (r.size() != 1) {
+                    break;
+                }
+                Node next = r.get(0);
+                if (isTranspose(next, TO_NCHW)) {
+                    forward = next;
+                    break;
+                }
+                if (!LAYOUT_FREE.contains(next.opType()) || !next.isDefaultDomain() || next.inputs().size() != 1
+                    || graphOutputs.contains(next.output(0))) {
+                    break;
+                }
+                chain.add(next);
+                cur = next.output(0);
+            }
+            if (forward == null) {
+                continue;
+            }
+            drop.add(back);
+            drop.add(forward);
+            replace.put(back.output(0), back.input(0));
+            replace.put(forward.output(0), cur.equals(back.output(0)) ? back.input(0) : cur);
+            changed.add(back.output(0));
+            changed.add(forward.output(0));
+            chain.forEach(n -> changed.add(n.output(0)));
+        }
+        List<Node> kept = new ArrayList<>();
+        for (Node n : nodes) {
+            if (!drop.contains(n)) {
+                List<String> ins = n.inputs().stream().map(i -> replace.getOrDefault(i, i)).toList();
+                kept.add(ins.equals(n.inputs()) ? n : n.withInputs(ins));
+            }
+        }
+        nodes.clear();
+        nodes.addAll(kept);
+        return changed;
+    }
+
+    private static boolean isTranspose(Node n, long[] perm) {
+        return n.opType().equals("Transpose") && n.isDefaultDomain() && Arrays.equals(n.attrInts("perm"), perm);
     }
 
     private void readTensors() throws EdgewiseException {
@@ -325,11 +400,11 @@ final class TfliteGraphConverter {
         void node(String nodeName, String op, List<String> inputs, List<String> outputs, List<Attribute> attrs) {
             Map<String, Attribute> m = new LinkedHashMap<>();
             attrs.forEach(a -> m.put(a.name(), a));
-            g.gb.addNode(new Node(nodeName, op, Node.DEFAULT_DOMAIN, inputs, outputs, m));
+            g.nodes.add(new Node(nodeName, op, Node.DEFAULT_DOMAIN, inputs, outputs, m));
         }
 
         void customNode(String op, List<String> inputs, List<String> outputs) {
-            g.gb.addNode(new Node(name, op, "tflite", inputs, outputs, Map.of()));
+            g.nodes.add(new Node(name, op, "tflite", inputs, outputs, Map.of()));
         }
 
         String int64Constant(String base, long[] v) {

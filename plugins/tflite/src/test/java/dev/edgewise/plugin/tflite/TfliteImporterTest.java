@@ -39,6 +39,9 @@ class TfliteImporterTest {
         // OHWI element [o=1, h=2, w=0, i=1] sits at 1*27 + 2*9 + 0*3 + 1 = 46 in the file; in OIHW at 1*27 + 1*9 + 2*3 + 0 = 42.
         assertThat(w.toFloats()[42]).isEqualTo(0.01f + 46 * 0.001f);
         Node dw = g.node("dw").orElseThrow();
+        // conv1 feeds dw directly in NCHW: the Transpose pair between them is dropped.
+        assertThat(g.producer(dw.input(0)).orElseThrow().opType()).isEqualTo("Relu");
+        assertThat(g.nodes().stream().filter(n -> n.opType().equals("Transpose"))).hasSize(2);
         assertThat(dw.attrInt("group", 0)).isEqualTo(8);
         assertThat(g.initializer(dw.input(1)).shape()).isEqualTo(Shape.of(8, 1, 3, 3));
         assertThat(g.node("fc").orElseThrow().opType()).isEqualTo("Gemm");
@@ -106,6 +109,26 @@ class TfliteImporterTest {
         assertThat(out.getFloat(23 * 4)).isEqualTo(23f);
         // out (k=1,i=0,j=2) = 6 + 2 = 8; src (0,2,1) = 9.
         assertThat(out.getFloat(8 * 4)).isEqualTo(9f);
+    }
+
+    @Test
+    void transposePairsGoOnlyThroughSingleReaderElementwiseChains() {
+        java.util.function.BiFunction<String, long[], dev.edgewise.core.ir.Attribute> perm =
+            (n, p) -> dev.edgewise.core.ir.Attribute.ofInts(n, p);
+        List<Node> nodes = new ArrayList<>(List.of(
+            Node.of("conv", "Conv", List.of("x"), List.of("c")),
+            Node.of("back", "Transpose", List.of("c"), List.of("c_nhwc"), perm.apply("perm", new long[] {0, 2, 3, 1})),
+            Node.of("relu", "Relu", List.of("c_nhwc"), List.of("r")),
+            Node.of("fwd", "Transpose", List.of("r"), List.of("r_nchw"), perm.apply("perm", new long[] {0, 3, 1, 2})),
+            Node.of("conv2", "Conv", List.of("r_nchw"), List.of("c2")),
+            Node.of("back2", "Transpose", List.of("c2"), List.of("c2_nhwc"), perm.apply("perm", new long[] {0, 2, 3, 1})),
+            Node.of("fwd2", "Transpose", List.of("c2_nhwc"), List.of("c2_nchw"), perm.apply("perm", new long[] {0, 3, 1, 2})),
+            Node.of("side", "Add", List.of("c2_nhwc", "c2_nhwc"), List.of("s"))));
+        var changed = TfliteGraphConverter.cancelTransposePairs(nodes, java.util.Set.of());
+        assertThat(nodes).extracting(Node::name).containsExactly("conv", "relu", "conv2", "back2", "fwd2", "side");
+        assertThat(nodes.get(1).inputs()).containsExactly("c");
+        assertThat(nodes.get(2).inputs()).containsExactly("r");
+        assertThat(changed).contains("c_nhwc", "r", "r_nchw").doesNotContain("c2_nhwc");
     }
 
     @Test
