@@ -28,7 +28,7 @@ final class CaffeLayers {
         "DummyData", "Python");
     static final List<String> SUPPORTED = List.of("Input", "Convolution", "InnerProduct", "Pooling", "LRN", "ReLU",
         "PReLU", "Sigmoid", "TanH", "Dropout", "Concat", "Eltwise", "BatchNorm", "Scale", "Softmax", "Flatten",
-        "Reshape", "Split", "Slice");
+        "Reshape", "Split", "Slice", "Deconvolution", "ELU", "AbsVal", "Bias");
 
     private final CaffeGraphConverter c;
 
@@ -41,6 +41,10 @@ final class CaffeLayers {
         switch (l.getType()) {
             case "Input" -> input(l);
             case "Convolution" -> conv(l);
+            case "Deconvolution" -> deconv(l);
+            case "ELU" -> elu(l);
+            case "AbsVal" -> unary(l, "Abs");
+            case "Bias" -> bias(l);
             case "InnerProduct" -> innerProduct(l);
             case "Pooling" -> pooling(l);
             case "LRN" -> lrn(l);
@@ -139,6 +143,58 @@ final class CaffeLayers {
         c.node(l.getName(), "Conv", list(x, w, b), List.of(y), Attribute.ofInts("kernel_shape", k),
             Attribute.ofInts("strides", st), Attribute.ofInts("pads", pad[0], pad[1], pad[0], pad[1]),
             Attribute.ofInts("dilations", dil), Attribute.ofInt("group", group));
+    }
+
+    /** Caffe's Deconvolution is ONNX's ConvTranspose; its weights are [Cin, Cout/group, kh, kw]. */
+    private void deconv(LayerParameter l) throws EdgewiseException {
+        ConvolutionParameter p = l.getConvolutionParam();
+        String x = c.bottom(l, 0);
+        long[] s = input4d(l, x);
+        long[] k = hw(l, "kernel_size", p.getKernelSizeList(), p.hasKernelH(), p.getKernelH(), p.hasKernelW(),
+            p.getKernelW(), -1, c);
+        long[] pad = hw(l, "pad", p.getPadList(), p.hasPadH(), p.getPadH(), p.hasPadW(), p.getPadW(), 0, c);
+        long[] st = hw(l, "stride", p.getStrideList(), p.hasStrideH(), p.getStrideH(), p.hasStrideW(), p.getStrideW(), 1, c);
+        long[] dil = hw(l, "dilation", p.getDilationList(), false, 0, false, 0, 1, c);
+        long group = p.getGroup();
+        long out = p.getNumOutput();
+        if (out <= 0 || group <= 0 || s[1] % group != 0 || out % group != 0) {
+            throw c.layerError(l, "num_output " + out + " and input channels " + s[1] + " must both be divisible by group "
+                + group);
+        }
+        long oh = (s[2] - 1) * st[0] - 2 * pad[0] + dil[0] * (k[0] - 1) + 1;
+        long ow = (s[3] - 1) * st[1] - 2 * pad[1] + dil[1] * (k[1] - 1) + 1;
+        String w = c.param(l, 0, "weight", new long[] {s[1], out / group, k[0], k[1]});
+        String b = p.getBiasTerm() ? c.param(l, 1, "bias", new long[] {out}) : null;
+        String y = c.top(l, 0, new long[] {s[0], out, oh, ow});
+        c.node(l.getName(), "ConvTranspose", list(x, w, b), List.of(y), Attribute.ofInts("kernel_shape", k),
+            Attribute.ofInts("strides", st), Attribute.ofInts("pads", pad[0], pad[1], pad[0], pad[1]),
+            Attribute.ofInts("dilations", dil), Attribute.ofInt("group", group));
+    }
+
+    private void elu(LayerParameter l) throws EdgewiseException {
+        String x = c.bottom(l, 0);
+        String y = c.top(l, 0, c.shape(x));
+        c.node(l.getName(), "Elu", List.of(x), List.of(y), Attribute.ofFloat("alpha", l.getEluParam().getAlpha()));
+    }
+
+    /** A learned per-channel bias (blob shaped like axis..axis+num_axes), broadcast as C x 1 x 1. */
+    private void bias(LayerParameter l) throws EdgewiseException {
+        if (l.getBottomCount() > 1) {
+            throw new EdgewiseException(ErrorCode.UNSUPPORTED, c.layerError(l, "Bias with a second bottom").getMessage());
+        }
+        var p = l.getBiasParam();
+        String x = c.bottom(l, 0);
+        long[] s = c.shape(x);
+        int axis = normAxis(l, p.getAxis(), s.length);
+        int numAxes = p.getNumAxes() < 0 ? s.length - axis : p.getNumAxes();
+        long[] ps = new long[s.length - axis];
+        Arrays.fill(ps, 1);
+        for (int i = 0; i < numAxes; i++) {
+            ps[i] = s[axis + i];
+        }
+        String b = c.param(l, 0, "bias", ps);
+        String y = c.top(l, 0, s);
+        c.node(l.getName(), "Add", List.of(x, b), List.of(y));
     }
 
     private void innerProduct(LayerParameter l) throws EdgewiseException {

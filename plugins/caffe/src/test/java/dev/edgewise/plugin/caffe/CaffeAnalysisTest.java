@@ -49,8 +49,22 @@ class CaffeAnalysisTest {
     }
 
     @Test
+    void deconvolutionCountsAsConvTranspose() throws Exception {
+        Graph g = new CaffeImporter().load(CaffeCorpusTest.corpus().resolve("upsampling.prototxt"), ImportOptions.DEFAULT);
+        assertThat(g.initializer("up_weight").shape()).isEqualTo(dev.edgewise.core.ir.Shape.of(4, 3, 4, 4));
+        assertThat(g.tensor("up").orElseThrow().shape()).isEqualTo(dev.edgewise.core.ir.Shape.of(1, 6, 10, 10));
+        ModelAnalysis a = analyze(g);
+        var up = a.layers().stream().filter(l -> l.name().equals("up")).findFirst().orElseThrow();
+        // Each of the 4x5x5 inputs is scattered into (6/2)x4x4 outputs.
+        assertThat(up.macs()).isEqualTo(4 * 25 * 3 * 16);
+        assertThat(up.outputShapes().get(0)).isEqualTo(dev.edgewise.core.ir.Shape.of(1, 6, 10, 10));
+        assertThat(a.totals().params()).isEqualTo(4 * 3 * 16 + 6 + 6);
+    }
+
+    @Test
     void everyLoadableCorpusModelAnalyzesWithResolvedLayers() throws Exception {
-        for (String f : List.of("alexnet_deploy.prototxt", "lenet_v1.prototxt", "mixed_ops.prototxt", "small_net.prototxt")) {
+        for (String f : List.of("alexnet_deploy.prototxt", "lenet_v1.prototxt", "mixed_ops.prototxt", "small_net.prototxt",
+            "upsampling.prototxt")) {
             Graph g = new CaffeImporter().load(CaffeCorpusTest.corpus().resolve(f), ImportOptions.DEFAULT);
             ModelAnalysis a = analyze(g);
             assertThat(a.layers()).as(f).hasSize(g.nodes().size());
