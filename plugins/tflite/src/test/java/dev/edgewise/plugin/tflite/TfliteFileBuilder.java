@@ -146,56 +146,9 @@ final class TfliteFileBuilder {
 
     byte[] finish(int[] inputs, int[] outputs) {
         FlatBufferBuilder fb = new FlatBufferBuilder(1024);
-        int[] bufOffsets = new int[buffers.size()];
-        for (int i = 0; i < buffers.size(); i++) {
-            int data = buffers.get(i).length == 0 ? 0 : fb.createByteVector(buffers.get(i));
-            fb.startTable(3);
-            if (data != 0) {
-                fb.addOffset(0, data, 0);
-            }
-            bufOffsets[i] = fb.endTable();
-        }
-        int[] tOffsets = new int[tensors.size()];
-        for (int i = 0; i < tensors.size(); i++) {
-            TensorSpec t = tensors.get(i);
-            int shape = intVector(fb, t.shape());
-            int name = fb.createString(t.name());
-            int quant = 0;
-            if (t.quant() != null) {
-                int scale = floatVector(fb, t.quant().scale());
-                int zp = longVector(fb, t.quant().zeroPoint());
-                fb.startTable(7);
-                fb.addOffset(2, scale, 0);
-                fb.addOffset(3, zp, 0);
-                fb.addInt(6, t.quant().dim(), 0);
-                quant = fb.endTable();
-            }
-            fb.startTable(8);
-            fb.addOffset(0, shape, 0);
-            fb.addByte(1, (byte) t.type(), 0);
-            fb.addInt(2, t.buffer(), 0);
-            fb.addOffset(3, name, 0);
-            if (quant != 0) {
-                fb.addOffset(4, quant, 0);
-            }
-            tOffsets[i] = fb.endTable();
-        }
-        int[] opOffsets = new int[ops.size()];
-        for (int i = 0; i < ops.size(); i++) {
-            OpSpec o = ops.get(i);
-            int in = intVector(fb, o.in());
-            int out = intVector(fb, o.out());
-            int opts = o.options() == null ? 0 : o.options().applyAsInt(fb);
-            fb.startTable(5);
-            fb.addInt(0, o.opcode(), 0);
-            fb.addOffset(1, in, 0);
-            fb.addOffset(2, out, 0);
-            fb.addByte(3, (byte) o.optionsType(), 0);
-            if (opts != 0) {
-                fb.addOffset(4, opts, 0);
-            }
-            opOffsets[i] = fb.endTable();
-        }
+        int[] bufOffsets = writeBuffers(fb);
+        int[] tOffsets = writeTensors(fb);
+        int[] opOffsets = writeOperators(fb);
         int tensorsVec = fb.createVectorOfTables(tOffsets);
         int inVec = intVector(fb, inputs);
         int outVec = intVector(fb, outputs);
@@ -230,6 +183,68 @@ final class TfliteFileBuilder {
         int model = fb.endTable();
         fb.finish(model, TfliteSchema.IDENTIFIER);
         return fb.sizedByteArray();
+    }
+
+    private int[] writeBuffers(FlatBufferBuilder fb) {
+        int[] bufOffsets = new int[buffers.size()];
+        for (int i = 0; i < buffers.size(); i++) {
+            int data = buffers.get(i).length == 0 ? 0 : fb.createByteVector(buffers.get(i));
+            fb.startTable(3);
+            if (data != 0) {
+                fb.addOffset(0, data, 0);
+            }
+            bufOffsets[i] = fb.endTable();
+        }
+        return bufOffsets;
+    }
+
+    private int[] writeTensors(FlatBufferBuilder fb) {
+        int[] tOffsets = new int[tensors.size()];
+        for (int i = 0; i < tensors.size(); i++) {
+            TensorSpec t = tensors.get(i);
+            int shape = intVector(fb, t.shape());
+            int name = fb.createString(t.name());
+            int quant = 0;
+            if (t.quant() != null) {
+                int scale = floatVector(fb, t.quant().scale());
+                int zp = longVector(fb, t.quant().zeroPoint());
+                fb.startTable(7);
+                fb.addOffset(2, scale, 0);
+                fb.addOffset(3, zp, 0);
+                fb.addInt(6, t.quant().dim(), 0);
+                quant = fb.endTable();
+            }
+            fb.startTable(8);
+            fb.addOffset(0, shape, 0);
+            fb.addByte(1, (byte) t.type(), 0);
+            fb.addInt(2, t.buffer(), 0);
+            fb.addOffset(3, name, 0);
+            if (quant != 0) {
+                fb.addOffset(4, quant, 0);
+            }
+            tOffsets[i] = fb.endTable();
+        }
+        return tOffsets;
+    }
+
+    private int[] writeOperators(FlatBufferBuilder fb) {
+        int[] opOffsets = new int[ops.size()];
+        for (int i = 0; i < ops.size(); i++) {
+            OpSpec o = ops.get(i);
+            int in = intVector(fb, o.in());
+            int out = intVector(fb, o.out());
+            int opts = o.options() == null ? 0 : o.options().applyAsInt(fb);
+            fb.startTable(5);
+            fb.addInt(0, o.opcode(), 0);
+            fb.addOffset(1, in, 0);
+            fb.addOffset(2, out, 0);
+            fb.addByte(3, (byte) o.optionsType(), 0);
+            if (opts != 0) {
+                fb.addOffset(4, opts, 0);
+            }
+            opOffsets[i] = fb.endTable();
+        }
+        return opOffsets;
     }
 
     private static int intVector(FlatBufferBuilder fb, int[] v) {
