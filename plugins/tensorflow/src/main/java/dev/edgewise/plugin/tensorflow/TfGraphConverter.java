@@ -183,6 +183,18 @@ final class TfGraphConverter {
         return name;
     }
 
+    /** The constant under a new name with another shape of the same element count (same bytes). */
+    String reshapedConstant(NodeDef n, int input, long[] newShape) throws EdgewiseException {
+        NodeDef c = constNode(inputRef(n, input));
+        if (c == null) {
+            throw error(n, "input " + input + " must be a constant");
+        }
+        TensorData src = constData(c);
+        String name = fresh(c.getName() + "/nchw");
+        gb.addInitializer(TensorData.lazy(name, src.dataType(), Shape.of(newShape), src.origin(), src::bytes));
+        return name;
+    }
+
     long[] constShape(NodeDef n, int input) throws EdgewiseException {
         NodeDef c = constNode(inputRef(n, input));
         if (c == null) {

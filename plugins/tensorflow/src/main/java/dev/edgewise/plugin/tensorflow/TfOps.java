@@ -28,7 +28,7 @@ final class TfOps {
             case "Conv2D" -> conv(n, false);
             case "DepthwiseConv2dNative" -> conv(n, true);
             case "MatMul" -> matMul(n);
-            case "BiasAdd" -> binary(n, "Add");
+            case "BiasAdd" -> biasAdd(n);
             case "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3" -> batchNorm(n);
             case "Relu" -> unary(n, "Relu", List.of());
             case "Relu6" -> unary(n, "Clip", List.of(Attribute.ofFloat("min", 0), Attribute.ofFloat("max", 6)));
@@ -222,6 +222,17 @@ final class TfOps {
 
     private void binary(NodeDef n, String op) throws EdgewiseException {
         g.node(n.getName(), op, List.of(g.value(n, 0), g.value(n, 1)), List.of(g.output(n)), List.of());
+    }
+
+    /** A BiasAdd not folded into a conv: NHWC broadcasts [C] as is, NCHW needs it as [C, 1, 1]. */
+    private void biasAdd(NodeDef n) throws EdgewiseException {
+        if (nhwc(n)) {
+            binary(n, "Add");
+            return;
+        }
+        long[] shape = g.constShape(n, 1);
+        String bias = g.reshapedConstant(n, 1, new long[] {shape[0], 1, 1});
+        g.node(n.getName(), "Add", List.of(g.value(n, 0), bias), List.of(g.output(n)), List.of());
     }
 
     private void mean(NodeDef n) throws EdgewiseException {

@@ -79,8 +79,12 @@ class TensorFlowImporterTest {
         assertThat(g.node("cat").orElseThrow().attrInt("axis", 0)).isEqualTo(3);
         assertThat(g.initializer(g.node("padded").orElseThrow().input(1)).toLongs()).containsExactly(0, 1, 1, 0, 0, 1, 1, 0);
         Node nchw = g.node("nchw_conv").orElseThrow();
-        assertThat(g.producer(nchw.input(0)).orElseThrow().name()).isEqualTo("to_nchw");
+        assertThat(g.producer(nchw.input(0)).orElseThrow().name()).isEqualTo("nchw_shift");
+        // An unfolded NCHW BiasAdd broadcasts its [C] bias as C x 1 x 1.
+        assertThat(g.initializer(g.node("nchw_shift").orElseThrow().input(1)).shape()).isEqualTo(Shape.of(8, 1, 1));
         assertThat(g.initializer(nchw.input(1)).shape()).isEqualTo(Shape.of(2, 8, 1, 1));
+        assertThat(nchw.inputs()).hasSize(3);
+        assertThat(g.initializer(nchw.input(2)).shape()).isEqualTo(Shape.of(2));
         assertThat(g.node("gap").orElseThrow().attrInts("axes")).containsExactly(2, 3);
         assertThat(g.initializer(g.node("squeezed").orElseThrow().input(1)).toLongs()).containsExactly(2, 3);
         assertThat(g.node("out").orElseThrow().opType()).isEqualTo("Identity");

@@ -151,10 +151,15 @@ final class TfModels {
         g.addNode(int32s("perm_nchw", new long[] {4}, 0, 3, 1, 2));
         g.addNode(node("to_nchw", "Transpose", "padded", "perm_nchw"));
         g.addNode(floats("nchw_conv/w", 0.5f, 1, 1, 8, 2));
-        g.addNode(node("nchw_conv", "Conv2D", "to_nchw", "nchw_conv/w").putAttr("strides", ints(1, 1, 1, 1))
+        g.addNode(floats("shift/b", 0.5f, 8));
+        g.addNode(node("nchw_shift", "BiasAdd", "to_nchw", "shift/b").putAttr("data_format", s("NCHW")));
+        g.addNode(node("nchw_conv", "Conv2D", "nchw_shift", "nchw_conv/w").putAttr("strides", ints(1, 1, 1, 1))
             .putAttr("padding", s("VALID")).putAttr("data_format", s("NCHW")));
+        g.addNode(floats("nchw_conv/b", 0.1f, 2));
+        g.addNode(node("nchw_bias", "BiasAdd", "nchw_conv", "nchw_conv/b").putAttr("data_format", s("NCHW")));
+        g.addNode(node("nchw_relu", "Relu", "nchw_bias"));
         g.addNode(int32s("mean/axes", new long[] {2}, 2, 3));
-        g.addNode(node("gap", "Mean", "nchw_conv", "mean/axes").putAttr("keep_dims", b(true)));
+        g.addNode(node("gap", "Mean", "nchw_relu", "mean/axes").putAttr("keep_dims", b(true)));
         g.addNode(node("squeezed", "Squeeze", "gap").putAttr("squeeze_dims", ints(2, 3)));
         g.addNode(node("sig", "Sigmoid", "squeezed"));
         g.addNode(node("tanh", "Tanh", "sig"));
