@@ -42,6 +42,7 @@ public final class E2EBench {
             + "512-bit %.1f GFLOPS (1 core)%n", mhz, fmaUnits, peak128, peak512);
         System.out.printf("%-12s %8s %10s %8s %9s | %10s %8s %9s | %8s %9s%n", "model", "GFLOP", "ours ms", "GFLOPS",
             "of 128b", "ORT ms", "GFLOPS", "of 512b", "latency", "eff.");
+        List<String> arenas = new ArrayList<>();
         for (Graph g : List.of(ModelZoo.resnet18(1, 224, 1000), ModelZoo.mobilenetV2(1, 224, 1000))) {
             long macs = CostModel.withDefaults().analyze(ShapeInference.infer(g, DimBindings.NONE)).totals().macs();
             double gflop = 2.0 * macs / 1e9;
@@ -51,6 +52,8 @@ public final class E2EBench {
             for (int i = 0; i < input.length; i++) {
                 input[i] = (float) r.nextGaussian();
             }
+            arenas.add(String.format("arena %-12s %10d B, lower bound %10d B, ratio %.4f", g.name(), plan.arenaSize(),
+                plan.arenaLowerBound(), plan.arenaRatio()));
             double ours = oursMedian(plan, input, iterations);
             double ort = ortMedian(OnnxExporter.toBytes(g), input, iterations);
             double oursGflops = gflop / (ours / 1e3);
@@ -59,6 +62,7 @@ public final class E2EBench {
                 ours, oursGflops, 100 * oursGflops / peak128, ort, ortGflops, 100 * ortGflops / peak512, ours / ort,
                 (oursGflops / peak128) / (ortGflops / peak512));
         }
+        arenas.forEach(System.out::println);
         System.out.println("latency = ours / ORT; eff. = (our fraction of the 128-bit peak) / (ORT's fraction of the "
             + "512-bit peak), >= 1 is the goal. GFLOP = 2 x MACs from Edgewise's cost model.");
     }

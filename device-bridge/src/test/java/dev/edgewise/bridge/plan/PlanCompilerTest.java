@@ -135,6 +135,24 @@ class PlanCompilerTest {
     }
 
     @Test
+    void trainingModeDropoutIsRefused() throws Exception {
+        Graph g = dev.edgewise.core.ir.GraphBuilder.create().name("dropout_training")
+            .addInput(new dev.edgewise.core.ir.TensorInfo("x", dev.edgewise.core.ir.DataType.FLOAT,
+                dev.edgewise.core.ir.Shape.of(1, 8)))
+            .addInitializer(dev.edgewise.core.ir.TensorData.ofFloats("ratio", dev.edgewise.core.ir.Shape.scalar(),
+                new float[] {0.5f}))
+            .addInitializer(dev.edgewise.core.ir.TensorData.ofBytes("training", dev.edgewise.core.ir.DataType.BOOL,
+                dev.edgewise.core.ir.Shape.scalar(), java.nio.ByteBuffer.wrap(new byte[] {1})))
+            .addNode(dev.edgewise.core.ir.Node.of("drop", "Dropout", List.of("x", "ratio", "training"), List.of("y")))
+            .addOutput(new dev.edgewise.core.ir.TensorInfo("y", dev.edgewise.core.ir.DataType.FLOAT,
+                dev.edgewise.core.ir.Shape.of(1, 8)))
+            .build();
+        EdgewiseException e = assertThrows(EdgewiseException.class, () -> PlanCompiler.compile(g, CompileOptions.DEFAULT));
+        assertEquals(ErrorCode.UNSUPPORTED, e.code());
+        assertTrue(e.getMessage().startsWith("layer 'drop' (Dropout): Dropout in training mode"), e.getMessage());
+    }
+
+    @Test
     void dropoutDisappearsAndFlattenIsAView() throws Exception {
         CompiledPlan c = PlanCompiler.compile(sample("googlenet_tiny"), CompileOptions.DEFAULT);
         assertTrue(c.notes().stream().anyMatch(n -> n.contains("(Dropout) dropped")));
