@@ -46,6 +46,12 @@ final class HostRuntime {
     }
 
     static List<float[]> run(CompiledPlan plan, List<float[]> inputs, Target target) throws IOException, InterruptedException {
+        return run(plan, inputs, target, List.of(), new StringBuilder());
+    }
+
+    /** Runs with extra edgewise-run arguments (e.g. --profile) and appends its log to {@code log}. */
+    static List<float[]> run(CompiledPlan plan, List<float[]> inputs, Target target, List<String> extra, StringBuilder log)
+        throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("ewplan");
         try {
             Path planFile = dir.resolve("model.ewplan");
@@ -70,15 +76,17 @@ final class HostRuntime {
                 cmd.add("--output");
                 cmd.add(dir.resolve("out" + i + ".bin").toString());
             }
+            cmd.addAll(extra);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            byte[] log = p.getInputStream().readAllBytes();
+            byte[] output = p.getInputStream().readAllBytes();
+            log.append(new String(output));
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("edgewise-run timed out on " + plan.plan().getModelName());
             }
             if (p.exitValue() != 0) {
                 throw new IOException("edgewise-run (" + target + ") failed with exit " + p.exitValue() + " on "
-                    + plan.plan().getModelName() + ": " + new String(log).trim());
+                    + plan.plan().getModelName() + ": " + new String(output).trim());
             }
             List<float[]> out = new ArrayList<>();
             for (int i = 0; i < outs; i++) {
