@@ -21,8 +21,12 @@ mhz="$(awk -F: '/^cpu MHz/ {gsub(/ /, "", $2); print $2; exit}' /proc/cpuinfo)"
 
 "$root/device-bridge/agent/build.sh" host >/dev/null
 cd "$root"
-mvn -B -o -q -Dstyle.color=never -pl device-bridge -am test-compile dependency:build-classpath -Dedgewise.agent.skip=true \
-    -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >/dev/null
+log="$root/device-bridge/target/bench-build.log"
+mkdir -p "$root/device-bridge/target"
+if ! mvn -B -o -Dstyle.color=never -pl device-bridge -am test-compile dependency:build-classpath \
+    -Dedgewise.agent.skip=true -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test >"$log" 2>&1; then
+  cat "$log"; exit 1
+fi
 cp="$root/device-bridge/target/test-classes:$root/device-bridge/target/classes:$root/profiler-core/target/classes"
 cp="$cp:$(cat "$root/device-bridge/target/bench-classpath.txt")"
 cd "$root/device-bridge"
