@@ -4,7 +4,6 @@ import dev.edgewise.bridge.plan.proto.Activation;
 import dev.edgewise.bridge.plan.proto.ActivationKind;
 import dev.edgewise.bridge.plan.proto.AxisParams;
 import dev.edgewise.bridge.plan.proto.KernelId;
-import dev.edgewise.bridge.plan.proto.Layout;
 import dev.edgewise.bridge.plan.proto.LrnParams;
 import dev.edgewise.bridge.plan.proto.PadMode;
 import dev.edgewise.bridge.plan.proto.PadParams;
@@ -281,7 +280,6 @@ final class OpTranslator {
             throw g.unsupported(n, "a layout op over a constant that could not be folded");
         }
         g.view(n.name(), x, n.output(0), g.staticDims(n.output(0), n));
-        g.tensor(n.output(0));
         g.notes.add("layer '" + n.name() + "' (" + n.opType() + ") is a view (no copy)");
     }
 
