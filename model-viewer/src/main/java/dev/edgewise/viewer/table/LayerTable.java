@@ -255,17 +255,21 @@ public final class LayerTable extends VBox {
             c.setPrefWidth(width);
             c.setCellValueFactory(cd -> new ReadOnlyObjectWrapper<>(value.apply(cd.getValue())));
             if (numeric) {
-                c.setComparator(LayerTable::compareNumbers);
+                c.setComparator((a, b) -> compareNumbers(a, b, c.getSortType() == TableColumn.SortType.DESCENDING));
             }
             c.setCellFactory(col -> new FormattedCell(format, numeric, help));
             return c;
         }
     }
 
-    /** Numbers sort by value with missing values (unresolved layers) last. */
-    static int compareNumbers(Object a, Object b) {
+    /**
+     * Numbers sort by value with missing values (unresolved layers) last in both directions; the
+     * table reverses the comparator for descending order, so the null rule is pre-reversed here.
+     */
+    static int compareNumbers(Object a, Object b, boolean descending) {
         if (a == null || b == null) {
-            return a == null ? (b == null ? 0 : 1) : -1;
+            int nullsLast = a == null ? (b == null ? 0 : 1) : -1;
+            return descending ? -nullsLast : nullsLast;
         }
         return Double.compare(((Number) a).doubleValue(), ((Number) b).doubleValue());
     }
