@@ -101,6 +101,7 @@ public final class LayerTable extends VBox {
             TableColumn<LayerRow, Object> main = s.create();
             TableColumn<LayerRow, Object> foot = s.create();
             foot.setSortable(false);
+            foot.setId("total-" + main.getId());
             foot.prefWidthProperty().bind(main.widthProperty());
             table.getColumns().add(main);
             totals.getColumns().add(foot);
