@@ -90,6 +90,12 @@ public final class GraphBuilder {
         return this;
     }
 
+    /** Adds an initializer and returns its name, for fluent wiring of new tensors. */
+    public String addInitializerReturn(TensorData t) {
+        initializers.put(t.name(), t);
+        return t.name();
+    }
+
     public GraphBuilder removeInitializer(String tensorName) {
         initializers.remove(tensorName);
         return this;

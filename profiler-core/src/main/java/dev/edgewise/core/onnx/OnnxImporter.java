@@ -2,6 +2,7 @@ package dev.edgewise.core.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.EdgewiseException.ErrorCode;
 import dev.edgewise.core.ir.Graph;
@@ -92,7 +93,7 @@ public final class OnnxImporter implements ModelImporter {
         ModelMetadata meta = new ModelMetadata(file.toString(), "onnx", model.getProducerName(),
             model.getProducerVersion(), model.getIrVersion(), opsets, "", props);
         Path dir = file.toAbsolutePath().getParent();
-        Graph g = new OnnxGraphConverter(file.getFileName().toString(), dir, meta).convert(model.getGraph());
+        Graph g = new OnnxGraphConverter(file.toString(), dir, meta).convert(model.getGraph());
         return g.toBuilder().metadata(meta.withSha256(join(hash, file))).buildValid();
     }
 
@@ -117,7 +118,9 @@ public final class OnnxImporter implements ModelImporter {
     private static ModelProto parse(Path file, long size) throws EdgewiseException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            CodedInputStream in = CodedInputStream.newInstance(buf);
+            // Wrapping as an immutable ByteString is what lets aliasing apply: a CodedInputStream
+            // made directly from a ByteBuffer treats it as mutable and copies every bytes field.
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(buf).newCodedInput();
             in.enableAliasing(true);
             in.setSizeLimit(Integer.MAX_VALUE);
             in.setRecursionLimit(200);

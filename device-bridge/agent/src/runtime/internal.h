@@ -1,0 +1,104 @@
+/* Runtime internals shared by the loader, the op adapters and the executor. */
+#ifndef EW_INTERNAL_H
+#define EW_INTERNAL_H
+#include <stdarg.h>
+#include "edgewise/rt.h"
+#include "plan.pb-c.h"
+#include "../kernels/kernels.h"
+#include "threadpool.h"
+
+/* Sizes above these are refused before any allocation (a corrupt plan must not make us try). */
+#define EW_LIMIT_BYTES ((uint64_t)1 << 40)
+#define EW_LIMIT_TENSORS (1u << 20)
+#define EW_LIMIT_OPS (1u << 20)
+
+enum { EW_STORAGE_ARENA = 1, EW_STORAGE_CONSTANT = 2 };
+
+typedef struct ew_tensor {
+  const char *name;
+  int rank;
+  uint32_t dims[EW_MAX_DIMS];
+  size_t elems, bytes;
+  int storage;
+  uint64_t offset;        /* arena */
+  const float *constant;  /* constant */
+} ew_tensor;
+
+struct ew_op_adapter;
+
+typedef struct ew_op {
+  size_t index;
+  int kernel;
+  const char *name;
+  const uint32_t *in, *out;
+  size_t n_in, n_out;
+  ew_act act;
+  const struct ew_op_adapter *ad;
+  void *state;            /* adapter-owned, freed by ad->destroy */
+} ew_op;
+
+struct ew_model {
+  Edgewise__Plan__Plan *pb; /* owns names and blob bytes the tensors and ops point into */
+  ew_tensor *tensors;
+  size_t n_tensors;
+  ew_op *ops;
+  size_t n_ops;
+  uint64_t arena_size;
+};
+
+typedef struct ew_exec {
+  const ew_model *m;
+  uint8_t *arena;
+  float *ws;
+  ew_pool *pool;
+  const ew_gemm_ops *gemm;
+  ew_binary_impl const *binary;
+} ew_exec;
+
+typedef struct ew_op_adapter {
+  int (*prepare)(ew_model *m, ew_op *op, const Edgewise__Plan__Op *pb, ew_error *err);
+  size_t (*workspace)(const ew_op *op, int nthreads); /* floats */
+  void (*run)(const ew_op *op, const ew_exec *ex);
+  void (*destroy)(void *state);
+  int inplace; /* output may sit at exactly its input's offset */
+} ew_op_adapter;
+
+int ew_fail(ew_error *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* "op 3 'conv1' (CONV_IM2COL_SGEMM)" */
+int ew_op_fail(ew_error *err, const ew_op *op, int code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+const char *ew_kernel_name(int kernel);
+const ew_op_adapter *ew_adapter_for(int kernel);
+
+static inline float *ew_tensor_ptr(const ew_exec *ex, uint32_t id) {
+  const ew_tensor *t = &ex->m->tensors[id];
+  if (t->storage == EW_STORAGE_CONSTANT) return (float *)(uintptr_t)t->constant;
+  return (float *)(void *)(ex->arena + t->offset);
+}
+
+int ew_check_header_internal(const Edgewise__Plan__Plan *p, ew_error *err);
+int ew_load_tensor_internal(ew_model *m, size_t i, ew_error *err);
+
+/* Blob access for adapters: checks index, dtype, layout membership and exact byte length. */
+const Edgewise__Plan__Blob *ew_blob(const ew_model *m, const Edgewise__Plan__BlobRef *ref);
+int ew_check_io(const ew_model *m, const ew_op *op, size_t n_in, size_t n_out, ew_error *err);
+int ew_check_act(const ew_op *op, ew_error *err);
+
+/* adapters, one per EW_OP line of kernels.inc */
+#define EW_OP_ADAPTER_DECL(NAME) extern const ew_op_adapter ew_adapter_##NAME;
+EW_OP_ADAPTER_DECL(conv)
+EW_OP_ADAPTER_DECL(gemm)
+EW_OP_ADAPTER_DECL(pool)
+EW_OP_ADAPTER_DECL(global_pool)
+EW_OP_ADAPTER_DECL(binary)
+EW_OP_ADAPTER_DECL(concat)
+EW_OP_ADAPTER_DECL(split)
+EW_OP_ADAPTER_DECL(transpose)
+EW_OP_ADAPTER_DECL(pad)
+EW_OP_ADAPTER_DECL(reshape)
+EW_OP_ADAPTER_DECL(softmax)
+EW_OP_ADAPTER_DECL(lrn)
+EW_OP_ADAPTER_DECL(batchnorm)
+EW_OP_ADAPTER_DECL(activation)
+#endif
