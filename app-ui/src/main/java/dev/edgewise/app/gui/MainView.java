@@ -208,7 +208,7 @@ public final class MainView {
         shares.setId("categoryShares");
         shares.getStyleClass().add("muted");
         shares.textProperty().bind(vm.analysisProperty().map(a -> "MACs by category (counted): "
-            + CategoryShares.of(a).stream().limit(5)
+            + CategoryShares.of(a).stream().filter(s -> s.macShare() > 0).limit(5)
                 .map(s -> s.category() + " " + Units.percent(s.macShare()))
                 .collect(Collectors.joining(" · "))));
         Tooltip sharesTip = new Tooltip();

@@ -49,7 +49,7 @@ public final class LayerBarChart extends VBox {
         rows.setHgap(8);
         rows.setVgap(3);
         ColumnConstraints nameCol = new ColumnConstraints();
-        nameCol.setMaxWidth(150);
+        nameCol.setMaxWidth(170);
         nameCol.setHalignment(javafx.geometry.HPos.RIGHT);
         ColumnConstraints barCol = new ColumnConstraints();
         barCol.setHgrow(Priority.ALWAYS);
@@ -120,8 +120,10 @@ public final class LayerBarChart extends VBox {
             String layer = top.get(i).getKey();
             double v = top.get(i).getValue();
             Label name = new Label(layer);
-            name.setMinWidth(Region.USE_PREF_SIZE);
-            name.setMaxWidth(150);
+            name.setMinWidth(0);
+            name.setMaxWidth(170);
+            // ONNX exporters prefix names with long scopes; the end of the name is the informative part
+            name.setTextOverrun(javafx.scene.control.OverrunStyle.LEADING_ELLIPSIS);
             Pane track = new Pane();
             Region bar = new Region();
             bar.setStyle("-fx-background-color: " + web(palette.get().categoryColor(categories.get(layer))) + ";"

@@ -3,6 +3,7 @@ package dev.edgewise.viewer.graph;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.eclipse.elk.alg.layered.options.CrossingMinimizationStrategy;
 import org.eclipse.elk.alg.layered.options.LayeredMetaDataProvider;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
@@ -23,17 +24,26 @@ import org.eclipse.elk.graph.util.ElkGraphUtil;
  * An interrupted calling thread (a cancelled task) stops the layout with a CancellationException.
  */
 public final class ElkGraphLayouter {
+    /**
+     * Above this many boxes the layered crossing minimisation dominates (on DenseNet-121, whose
+     * concatenations create long edges, it takes 1.6 of 2.5 s), so large graphs keep the model's
+     * own (topological) node order instead, which reads well for exported networks.
+     */
+    public static final int FAST_ABOVE_NODES = 250;
+
+    /** How hard ELK works on node order: AUTO picks by size. */
+    public enum Effort { AUTO, THOROUGH, FAST }
+
     private static volatile boolean registered;
 
-    /** Effort of crossing minimisation; ELK's default 7 costs ~3x the time for little visible gain. */
-    private final int thoroughness;
+    private final Effort effort;
 
     public ElkGraphLayouter() {
-        this(4);
+        this(Effort.AUTO);
     }
 
-    public ElkGraphLayouter(int thoroughness) {
-        this.thoroughness = thoroughness;
+    public ElkGraphLayouter(Effort effort) {
+        this.effort = effort;
     }
 
     private static void registerOnce() {
@@ -56,8 +66,15 @@ public final class ElkGraphLayouter {
         root.setProperty(LayeredOptions.SPACING_NODE_NODE, 18.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 26.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
-        root.setProperty(LayeredOptions.THOROUGHNESS, thoroughness);
         root.setProperty(LayeredOptions.SEPARATE_CONNECTED_COMPONENTS, true);
+        boolean fast = effort == Effort.FAST || (effort == Effort.AUTO && model.size() > FAST_ABOVE_NODES);
+        if (fast) {
+            root.setProperty(LayeredOptions.THOROUGHNESS, 1);
+            root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_STRATEGY, CrossingMinimizationStrategy.NONE);
+        } else {
+            // ELK's default 7 costs ~3x the time of 4 for little visible gain on model graphs
+            root.setProperty(LayeredOptions.THOROUGHNESS, 4);
+        }
 
         List<ElkNode> elkNodes = new ArrayList<>(model.size());
         for (GraphModel.VNode n : model.nodes()) {

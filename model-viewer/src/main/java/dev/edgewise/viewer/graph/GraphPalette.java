@@ -13,14 +13,15 @@ public record GraphPalette(Color background, Color nodeFill, Color nodeStroke, C
                            Color mutedText, Color edge, Color selection, Color match, Color hover,
                            Color legendBackground, Map<String, Color> categories, List<Color> spareColors) {
 
+    /** Keys are the cost model's categories (op-metadata.json in profiler-core). */
     private static final Map<String, Color> LIGHT_CATEGORIES = Map.of(
         "conv", Color.web("#4e79a7"), "fc", Color.web("#9467bd"), "activation", Color.web("#c0504d"),
-        "norm", Color.web("#59a14f"), "pool", Color.web("#2ca6a4"), "elementwise", Color.web("#c88d2d"),
-        "shape", Color.web("#8c8c8c"), "attention", Color.web("#d4589c"));
+        "normalization", Color.web("#59a14f"), "pooling", Color.web("#2ca6a4"), "elementwise", Color.web("#c88d2d"),
+        "shape", Color.web("#8c8c8c"), "quantization", Color.web("#d4589c"), "other", Color.web("#a39e93"));
     private static final Map<String, Color> DARK_CATEGORIES = Map.of(
         "conv", Color.web("#5b8fd1"), "fc", Color.web("#a884d4"), "activation", Color.web("#d8716d"),
-        "norm", Color.web("#6cbf62"), "pool", Color.web("#3cbcb9"), "elementwise", Color.web("#d9a441"),
-        "shape", Color.web("#7c7c84"), "attention", Color.web("#e07ab3"));
+        "normalization", Color.web("#6cbf62"), "pooling", Color.web("#3cbcb9"), "elementwise", Color.web("#d9a441"),
+        "shape", Color.web("#7c7c84"), "quantization", Color.web("#e07ab3"), "other", Color.web("#8f8a80"));
     private static final List<Color> SPARE = List.of(Color.web("#7f6a93"), Color.web("#6b8e23"),
         Color.web("#b5651d"), Color.web("#2e8b9a"), Color.web("#a0522d"), Color.web("#5f7f9f"));
 

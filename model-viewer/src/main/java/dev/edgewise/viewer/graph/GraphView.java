@@ -88,6 +88,18 @@ public final class GraphView extends Region {
         highlightedLayers.addListener((o, a, b) -> requestRedraw());
         palette.addListener((o, a, b) -> requestRedraw());
         hoveredLayer.addListener((o, a, b) -> requestRedraw());
+        Runnable pulse = this::redrawIfPending;
+        sceneProperty().addListener((o, oldScene, newScene) -> {
+            if (oldScene != null) {
+                oldScene.removePreLayoutPulseListener(pulse);
+            }
+            if (newScene != null) {
+                newScene.addPreLayoutPulseListener(pulse);
+                if (redrawPending) {
+                    Platform.requestNextPulse();
+                }
+            }
+        });
         installHandlers();
     }
 
@@ -259,9 +271,8 @@ public final class GraphView extends Region {
         return n.kind() == GraphModel.Kind.OPERATOR ? n.layer() : null;
     }
 
-    /** Draws now and returns how long recording the frame took, for benchmarks. */
-    public long redrawNow() {
-        redraw();
+    /** How long recording the last frame's drawing commands took (the FX-thread share of a frame). */
+    public long lastRedrawNanos() {
         return lastRedrawNanos;
     }
 
@@ -321,13 +332,23 @@ public final class GraphView extends Region {
         return 500;
     }
 
+    /** Marks the canvas dirty; it is redrawn once, just before the next frame's layout pass. */
     private void requestRedraw() {
-        if (!redrawPending) {
-            redrawPending = true;
-            Platform.runLater(() -> {
-                redrawPending = false;
-                redraw();
-            });
+        if (redrawPending) {
+            return;
+        }
+        redrawPending = true;
+        if (getScene() != null) {
+            Platform.requestNextPulse();
+        } else {
+            Platform.runLater(this::redrawIfPending);
+        }
+    }
+
+    private void redrawIfPending() {
+        if (redrawPending) {
+            redrawPending = false;
+            redraw();
         }
     }
 
