@@ -6,6 +6,7 @@ import java.util.concurrent.CancellationException;
 import org.eclipse.elk.alg.layered.options.CrossingMinimizationStrategy;
 import org.eclipse.elk.alg.layered.options.LayeredMetaDataProvider;
 import org.eclipse.elk.alg.layered.options.LayeredOptions;
+import org.eclipse.elk.alg.layered.options.NodePlacementStrategy;
 import org.eclipse.elk.core.RecursiveGraphLayoutEngine;
 import org.eclipse.elk.core.data.LayoutMetaDataService;
 import org.eclipse.elk.core.options.CoreOptions;
@@ -66,12 +67,15 @@ public final class ElkGraphLayouter {
         root.setProperty(LayeredOptions.SPACING_NODE_NODE, 18.0);
         root.setProperty(LayeredOptions.SPACING_NODE_NODE_BETWEEN_LAYERS, 26.0);
         root.setProperty(LayeredOptions.SPACING_EDGE_NODE_BETWEEN_LAYERS, 12.0);
-        root.setProperty(LayeredOptions.SEPARATE_CONNECTED_COMPONENTS, true);
         boolean fast = effort == Effort.FAST || (effort == Effort.AUTO && model.size() > FAST_ABOVE_NODES);
         if (fast) {
+            // measured on DenseNet-121: crossing minimisation and Brandes-Koepf placement were 85% of the time
             root.setProperty(LayeredOptions.THOROUGHNESS, 1);
             root.setProperty(LayeredOptions.CROSSING_MINIMIZATION_STRATEGY, CrossingMinimizationStrategy.NONE);
+            root.setProperty(LayeredOptions.NODE_PLACEMENT_STRATEGY, NodePlacementStrategy.SIMPLE);
+            root.setProperty(LayeredOptions.SEPARATE_CONNECTED_COMPONENTS, false);
         } else {
+            root.setProperty(LayeredOptions.SEPARATE_CONNECTED_COMPONENTS, true);
             // ELK's default 7 costs ~3x the time of 4 for little visible gain on model graphs
             root.setProperty(LayeredOptions.THOROUGHNESS, 4);
         }
