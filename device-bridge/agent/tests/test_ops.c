@@ -28,11 +28,11 @@ static void activations(void) {
       float *v = malloc(n * 4), *s = malloc(n * 4);
       memcpy(s, x, n * 4);
       ew_act_f32_scalar(&acts[a], s, n); /* the reference */
-      for (size_t k = 0; k < sizeof(impls) / sizeof(impls[0]); k++) {
+      for (size_t im = 0; im < sizeof(impls) / sizeof(impls[0]); im++) {
         memcpy(v, x, n * 4);
-        impls[k].fn(&acts[a], v, n);
+        impls[im].fn(&acts[a], v, n);
         char what[64];
-        snprintf(what, sizeof(what), "act %d n=%zu %s vs scalar", acts[a].kind, n, impls[k].name);
+        snprintf(what, sizeof(what), "act %d n=%zu %s vs scalar", acts[a].kind, n, impls[im].name);
         tu_close(what, v, s, NULL, n, 4e-6f, 1e-7f);
       }
       free(x); free(v); free(s);

@@ -80,6 +80,12 @@ int ew_session_run(ew_session *s, double *op_seconds, ew_error *err);
  * Returns the count written, 0 when the system does not say (then leave placement to the OS). */
 int ew_cpu_big_cores(int *cpus, int max);
 
+/* CPU features read at run time (getauxval on Linux/Android). Kernels needing more than the
+ * armv8-a baseline (the int8 dotprod and fp16 kernels of a later version) are chosen from
+ * these, never assumed at build time. 0 on non-ARM hosts. */
+enum { EW_CPU_ASIMD = 1, EW_CPU_FP16 = 2, EW_CPU_DOTPROD = 4 };
+unsigned ew_cpu_features(void);
+
 /* "aarch64 asimd" or "x86_64 (NEON via SIMDe)" and the CPU features found at run time. */
 const char *ew_cpu_description(void);
 

@@ -19,6 +19,17 @@
 #endif
 #endif
 
+unsigned ew_cpu_features(void) {
+#if defined(__aarch64__)
+  unsigned long hw = getauxval(AT_HWCAP);
+  return ((hw & HWCAP_ASIMD) ? EW_CPU_ASIMD : 0u) |
+         ((hw & HWCAP_FPHP) && (hw & HWCAP_ASIMDHP) ? EW_CPU_FP16 : 0u) |
+         ((hw & HWCAP_ASIMDDP) ? EW_CPU_DOTPROD : 0u);
+#else
+  return 0;
+#endif
+}
+
 const char *ew_cpu_description(void) {
   static char buf[128];
 #if defined(__aarch64__)

@@ -28,7 +28,16 @@ public final class Analyzer {
      * while the model file is imported: on a short command-line run that overlap is a fifth of the time.
      */
     public static Analyzer withDefaults() {
-        CompletableFuture<CostModel> loading = CompletableFuture.supplyAsync(CostModel::withDefaults);
+        CompletableFuture<CostModel> loading = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                loading.complete(CostModel.withDefaults());
+            } catch (RuntimeException | Error e) {
+                loading.completeExceptionally(e);
+            }
+        }, "edgewise-cost-model-load");
+        t.setDaemon(true);
+        t.start();
         return new Analyzer(ModelImporters.fromClasspath(), loading::join);
     }
 

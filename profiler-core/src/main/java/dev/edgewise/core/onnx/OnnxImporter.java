@@ -66,13 +66,18 @@ public final class OnnxImporter implements ModelImporter {
     @Override
     public Graph load(Path file, ImportOptions options) throws EdgewiseException {
         long size = checkReadable(file);
-        CompletableFuture<String> hash = CompletableFuture.supplyAsync(() -> {
+        // A thread of its own, not the common pool: on two cores that pool has a single worker,
+        // which other start-up work may hold, and the hash is the longest step of a large load.
+        CompletableFuture<String> hash = new CompletableFuture<>();
+        Thread hasher = new Thread(() -> {
             try {
-                return FileHashes.sha256(file);
-            } catch (IOException e) {
-                throw new CompletionException(e);
+                hash.complete(FileHashes.sha256(file));
+            } catch (IOException | RuntimeException e) {
+                hash.completeExceptionally(e);
             }
-        });
+        }, "edgewise-sha256");
+        hasher.setDaemon(true);
+        hasher.start();
         ModelProto model = parse(file, size);
         if (!model.hasGraph() || (model.getIrVersion() <= 0 && model.getOpsetImportCount() == 0)) {
             throw new EdgewiseException(ErrorCode.NOT_A_MODEL, file + ": not an ONNX model (no graph and no"
