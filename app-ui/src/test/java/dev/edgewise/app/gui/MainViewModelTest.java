@@ -141,6 +141,24 @@ class MainViewModelTest {
     }
 
     @Test
+    void aBundledSampleGoesThroughTheRealImporterAndCostModel() {
+        Path sample = Path.of(System.getProperty("edgewise.samples", "../samples"), "models", "resnet_tiny.onnx");
+        MainViewModel vm = vm(ModelService.standard());
+        vm.open(sample);
+        assertThat(vm.lastErrorProperty().get()).isNull();
+        ModelAnalysis a = vm.analysisProperty().get();
+        assertThat(a.layers()).hasSize(vm.graphProperty().get().nodes().size());
+        assertThat(a.layers()).allSatisfy(c -> assertThat(c.resolved()).as(c.name()).isTrue());
+        assertThat(vm.loadedSummaryProperty().get()).startsWith("resnet_tiny.onnx · " + a.layers().size() + " layers");
+        String firstConv = a.layers().stream().filter(c -> c.op().equals("Conv")).findFirst().orElseThrow().name();
+        vm.selectedLayerProperty().set(firstConv);
+        assertThat(vm.weightStatsProperty().get().status()).isEqualTo(MainViewModel.WeightStatsState.Status.READY);
+        assertThat(vm.weightStatsProperty().get().stats().get(0).count()).isEqualTo(a.layers().stream()
+            .filter(c -> c.name().equals(firstConv)).findFirst().orElseThrow().params()
+            - vm.weightStatsProperty().get().stats().stream().skip(1).mapToLong(s -> s.count()).sum());
+    }
+
+    @Test
     void openFiltersComeFromTheInstalledImporters() {
         MainViewModel vm = vm(new FixtureService(model.analysis()));
         assertThat(vm.openFilters().get(0).patterns()).contains("*.onnx");
