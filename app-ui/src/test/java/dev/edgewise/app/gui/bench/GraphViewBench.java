@@ -3,6 +3,8 @@ package dev.edgewise.app.gui.bench;
 import dev.edgewise.app.gui.fixtures.FixtureService;
 import dev.edgewise.app.gui.fixtures.Models;
 import dev.edgewise.app.gui.tools.FxHarness;
+import dev.edgewise.core.analysis.Analyzer;
+import dev.edgewise.core.analysis.DimBindings;
 import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.spi.ImportOptions;
 import dev.edgewise.core.spi.ModelImporters;
@@ -55,6 +57,8 @@ public final class GraphViewBench {
         ElkGraphLayouter layouter = new ElkGraphLayouter();
         long[] open = new long[5];
         long[] layout = new long[5];
+        long[] analysis = new long[5];
+        Analyzer analyzer = Analyzer.withDefaults();
         int nodes = 0;
         int edges = 0;
         for (int run = -3; run < 5; run++) {
@@ -63,11 +67,14 @@ public final class GraphViewBench {
             long t1 = System.nanoTime();
             GraphLayout l = layouter.layout(GraphModel.fromGraph(g));
             long t2 = System.nanoTime();
+            analyzer.analyze(g, DimBindings.NONE);
+            long t3 = System.nanoTime();
             nodes = g.nodes().size();
             edges = l.model().edges().size();
             if (run >= 0) {
                 open[run] = t1 - t0;
                 layout[run] = t2 - t1;
+                analysis[run] = t3 - t2;
             }
         }
         long[] total = new long[5];
@@ -77,6 +84,8 @@ public final class GraphViewBench {
         System.out.printf(Locale.ROOT, "%s: %d nodes, %d edges, %.1f MB file: import %.0f ms + layout %.0f ms = "
                 + "%.0f ms (median of 5 after 3 warm-up; min total %.0f ms)%n", label, nodes, edges,
             Files.size(file) / 1e6, median(open), median(layout), median(total), Arrays.stream(total).min().getAsLong() / 1e6);
+        System.out.printf(Locale.ROOT, "  then, in the background: shape inference + cost model %.0f ms (median)%n",
+            median(analysis));
         Files.delete(file);
         Files.delete(dir);
     }
