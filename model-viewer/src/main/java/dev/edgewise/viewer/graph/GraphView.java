@@ -33,7 +33,7 @@ import javafx.scene.text.TextAlignment;
  * or the layer categories, and reports the selected layer name.
  */
 public final class GraphView extends Region {
-    private static final double MIN_SCALE = 0.01;
+    private static final double MIN_SCALE = 0.002;
     private static final double MAX_SCALE = 4;
     private static final double TEXT_MIN_SCALE = 0.42;
     private static final double DETAIL_MIN_SCALE = 0.7;
@@ -63,6 +63,7 @@ public final class GraphView extends Region {
     private ColorScale colorScale;
     private EdgeBounds edgeBounds;
     private long lastRedrawNanos;
+    private int lastDrawnNodes;
 
     private final Font titleFont = Font.font("System", FontWeight.BOLD, 12);
     private final Font detailFont = Font.font("System", 10);
@@ -276,6 +277,11 @@ public final class GraphView extends Region {
         return lastRedrawNanos;
     }
 
+    /** How many boxes the last frame drew (the rest were outside the viewport). */
+    public int lastDrawnNodes() {
+        return lastDrawnNodes;
+    }
+
     private void selectAt(double px, double py) {
         selectedLayer.set(layerAt(px, py));
     }
@@ -438,6 +444,7 @@ public final class GraphView extends Region {
         LayerMetric metric = colorMetric.get();
         Map<String, String> cats = categories.get();
         gc.setLineWidth(Math.max(1.0, 1.0 / scale));
+        int drawn = 0;
         for (GraphModel.VNode n : l.model().nodes()) {
             int i = n.index();
             double x = l.x(i);
@@ -445,6 +452,7 @@ public final class GraphView extends Region {
             if (x > x1 || y > y1 || x + n.width() < x0 || y + n.height() < y0) {
                 continue;
             }
+            drawn++;
             Color fill = fillFor(n, p, metric, cats);
             boolean dim = searching && !matches.contains(n.layer());
             gc.setGlobalAlpha(dim ? 0.28 : 1.0);
@@ -473,6 +481,7 @@ public final class GraphView extends Region {
                 }
             }
         }
+        lastDrawnNodes = drawn;
     }
 
     private void outline(GraphicsContext gc, double x, double y, GraphModel.VNode n, Color c, double px) {

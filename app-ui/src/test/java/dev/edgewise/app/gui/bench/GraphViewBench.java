@@ -108,15 +108,25 @@ public final class GraphViewBench {
         FxHarness.settle();
         FxHarness.runFx(view::fit);
         FxHarness.settle();
-        measure("fitted (all ~" + layout.model().size() + " nodes and edges on screen)", view, 2, 0, 240);
-        FxHarness.runFx(() -> view.zoomAt(1.0 / view.scale(), 640, 400));
+        measure("fitted", view, 2, 0, 240);
+        FxHarness.runFx(() -> {
+            view.fit();
+            view.zoomAt(1.0 / view.scale(), view.getWidth() / 2, view.getHeight() / 2);
+        });
         FxHarness.settle();
         measure("zoom 1.0 (labels drawn)", view, 0, 6, 240);
+        FxHarness.runFx(() -> {
+            view.fit();
+            view.zoomAt(0.05 / view.scale(), view.getWidth() / 2, view.getHeight() / 2);
+        });
+        FxHarness.settle();
+        measure("zoom 0.05 (boxes only)", view, 0, 6, 240);
     }
 
     private static void measure(String label, GraphView view, double dx, double dy, int frames) throws Exception {
         List<Long> intervals = new ArrayList<>();
         List<Long> record = new ArrayList<>();
+        List<Integer> drawn = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         FxHarness.runFx(() -> new AnimationTimer() {
             private long last;
@@ -127,6 +137,7 @@ public final class GraphViewBench {
                 if (last > 0) {
                     intervals.add(now - last);
                     record.add(view.lastRedrawNanos());
+                    drawn.add(view.lastDrawnNodes());
                 }
                 last = now;
                 double dir = (n / 60) % 2 == 0 ? 1 : -1;
@@ -143,9 +154,12 @@ public final class GraphViewBench {
         long[] iv = intervals.stream().mapToLong(Long::longValue).toArray();
         long[] rec = record.stream().mapToLong(Long::longValue).toArray();
         System.out.printf(Locale.ROOT, "pan %s: frame interval median %.1f ms, p95 %.1f ms, max %.1f ms "
-                + "(%.0f fps); drawing-command time on the FX thread median %.2f ms, p95 %.2f ms; %d frames%n",
+                + "(%.0f fps); drawing-command time on the FX thread median %.2f ms, p95 %.2f ms; %d frames, "
+                + "scale %.4f, %d-%d boxes drawn per frame%n",
             label, median(iv), pct(iv, 0.95), Arrays.stream(iv).max().getAsLong() / 1e6, 1000 / median(iv),
-            median(rec), pct(rec, 0.95), iv.length);
+            median(rec), pct(rec, 0.95), iv.length, view.scale(),
+            drawn.stream().mapToInt(Integer::intValue).min().orElse(0),
+            drawn.stream().mapToInt(Integer::intValue).max().orElse(0));
     }
 
     private static double median(long[] v) {
