@@ -141,4 +141,28 @@ class MainViewFxTest {
         assertThat(table(robot).getItems()).isNotEmpty()
             .allSatisfy(r -> assertThat(r.cost().category()).isEqualTo("activation"));
     }
+
+    @Test
+    void plainFFitsTheGraphButNotWhileTypingInAField(FxRobot robot) throws Exception {
+        openModel(robot);
+        robot.interact(() -> view.graphView().zoomAt(6, 0, 0));
+        double zoomed = view.graphView().scale();
+        robot.clickOn("#searchField").write("f");
+        assertThat(view.graphView().scale()).as("typing 'f' in the search field").isEqualTo(zoomed);
+        robot.clickOn("#graphView");
+        robot.type(KeyCode.F);
+        assertThat(view.graphView().scale()).isLessThan(zoomed);
+    }
+
+    @Test
+    void dividerPositionsRoundTripThroughTheirSavedForm(FxRobot robot) {
+        robot.interact(() -> view.restoreDividers("0.6000;0.5000"));
+        String saved = view.dividerState();
+        String[] p = saved.split(";");
+        // a split pane snaps its divider to whole pixels
+        assertThat(Double.parseDouble(p[0])).isCloseTo(0.6, org.assertj.core.api.Assertions.within(0.005));
+        assertThat(Double.parseDouble(p[1])).isCloseTo(0.5, org.assertj.core.api.Assertions.within(0.005));
+        robot.interact(() -> view.restoreDividers("garbage"));
+        assertThat(view.dividerState()).isEqualTo(saved);
+    }
 }
