@@ -25,6 +25,15 @@ public final class Optimizer {
 
     public static Outcome optimize(Graph original, OptimizationSettings s, Dataset calibration,
                                    Consumer<String> progress) throws EdgewiseException {
+        try {
+            return run(original, s, calibration, progress);
+        } catch (IllegalArgumentException e) {
+            throw new EdgewiseException(ErrorCode.INVALID_ARGUMENT, original.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Outcome run(Graph original, OptimizationSettings s, Dataset calibration,
+                               Consumer<String> progress) throws EdgewiseException {
         checkLayerNames(original, s);
         Graph g = original;
         List<LayerStats> stats = List.of();
