@@ -67,7 +67,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         for (Path r : reports) {
             reportService.writers().forFile(r); // refuse an unknown extension before the analysis runs
         }
-        ModelAnalysis analysis = Analyzer.withDefaults().analyze(model, options, bindings);
+        Analyzer analyzer = Analyzer.withDefaults();
+        analyzer.importers().problems().forEach(p -> spec.commandLine().getErr().println("warning: plugin skipped: " + p));
+        ModelAnalysis analysis = analyzer.analyze(model, options, bindings);
         String text = switch (format) {
             case json -> AnalysisJson.toJsonString(analysis);
             case table -> AnalysisText.table(analysis);

@@ -51,6 +51,11 @@ public final class ModelImporters {
         return new ModelImporters(importers, List.of());
     }
 
+    /** Importers plus the problems met while finding them (see {@link PluginLoader}). */
+    public static ModelImporters of(List<ModelImporter> importers, List<String> problems) {
+        return new ModelImporters(importers, problems);
+    }
+
     public List<ModelImporter> all() {
         return importers;
     }

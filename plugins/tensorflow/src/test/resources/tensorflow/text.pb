@@ -1,0 +1,1 @@
+node { name: "x" op: "Placeholder" }
