@@ -49,6 +49,13 @@ final class OptimizeCommand implements Callable<Integer> {
         description = "Unstructured magnitude pruning: fraction of weights set to zero, one global threshold (e.g. 0.8).")
     Double prune;
 
+    @Option(names = "--prune-structured", paramLabel = "FRACTION",
+        description = "Remove this fraction of each rewirable Conv's filters (lowest norm), so dense MACs drop (e.g. 0.3).")
+    Double pruneStructured;
+
+    @Option(names = "--structured-norm", defaultValue = "l1", description = "Filter norm for --prune-structured: l1 or l2.")
+    String structuredNorm;
+
     @Option(names = "--prune-layer", paramLabel = "LAYER=SPARSITY", description = "Per-layer sparsity (repeatable).")
     List<String> pruneLayers = List.of();
 
@@ -162,6 +169,13 @@ final class OptimizeCommand implements Callable<Integer> {
             s = s.withPrune(prune != null ? prune : s.pruneSparsity(), perLayer.isEmpty() ? s.layerSparsity() : perLayer,
                 exclude.isEmpty() ? s.excludeFromPruning() : exclude);
         }
+        if (pruneStructured != null) {
+            try {
+                s = s.withStructured(pruneStructured, structuredNorm);
+            } catch (IllegalArgumentException e) {
+                throw new UserInputException("--prune-structured: " + e.getMessage());
+            }
+        }
         if (quantize != null || !keepFloat.isEmpty() || !layerPrecision.isEmpty()) {
             Map<String, String> precision = new LinkedHashMap<>(s.layerPrecision());
             precision.putAll(AnalyzeCommand.parsePairs(layerPrecision, "--layer-precision"));
@@ -183,6 +197,7 @@ final class OptimizeCommand implements Callable<Integer> {
             return Dataset.load(calibration, OrtModel.inputElements(g));
         }
         if (randomCalibration != null) {
+            err.println();
             err.println(Dataset.RANDOM_WARNING);
             return Dataset.random(randomCalibration, OrtModel.inputElements(g), 1);
         }

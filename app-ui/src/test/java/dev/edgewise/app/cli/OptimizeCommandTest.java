@@ -60,6 +60,17 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void structuredPruningCutsDenseMacs(@TempDir Path dir) {
+        assertThat(run("optimize", sample("models/resnet_tiny.onnx"), "--prune-structured", "0.5", "--structured-norm", "l2",
+            "-o", dir.resolve("r.onnx").toString())).as(err.toString()).isZero();
+        String line = out.toString().lines().filter(l -> l.startsWith("MACs (dense)")).findFirst().orElseThrow();
+        assertThat(line).matches("MACs \\(dense\\)\\s+[\\d,]+\\s+[\\d,]+\\s+-\\d+\\.\\d%.*");
+        assertThat(run("optimize", sample("models/resnet_tiny.onnx"), "--prune-structured", "1.2",
+            "-o", dir.resolve("r.onnx").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("must be in (0, 1)");
+    }
+
+    @Test
     void randomCalibrationWarnsLoudly(@TempDir Path dir) {
         assertThat(run("optimize", sample("models/digits_mlp.onnx"), "--quantize", "int8", "--random-calibration", "20",
             "-o", dir.resolve("m.onnx").toString())).isZero();

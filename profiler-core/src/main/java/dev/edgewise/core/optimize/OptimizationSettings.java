@@ -22,13 +22,16 @@ import java.util.TreeMap;
  * @param quantize           float (none), fp16, int8-weights or int8, for every weight layer
  * @param layerPrecision     per-layer override of {@code quantize} (e.g. keep one layer float)
  * @param activationRanges   calibrated [min, max] per activation tensor (filled by calibration)
+ * @param structuredFraction fraction of each prunable Conv's filters removed (structured), or null
+ * @param structuredNorm     "l1" or "l2": the filter norm that ranks filters
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OptimizationSettings(int version, String sourceModelSha256, Double pruneSparsity,
                                    Map<String, Double> layerSparsity, List<String> excludeFromPruning,
                                    String quantize, Map<String, String> layerPrecision, String calibrationMethod,
                                    Double calibrationPercentile, String calibrationData, Integer calibrationSamples,
-                                   Map<String, double[]> activationRanges) {
+                                   Map<String, double[]> activationRanges, Double structuredFraction,
+                                   String structuredNorm) {
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -40,31 +43,43 @@ public record OptimizationSettings(int version, String sourceModelSha256, Double
         layerPrecision = new TreeMap<>(layerPrecision == null ? Map.of() : layerPrecision);
         calibrationMethod = calibrationMethod == null ? "minmax" : calibrationMethod;
         activationRanges = activationRanges == null ? null : new TreeMap<>(activationRanges);
+        if (structuredFraction != null && !(structuredFraction > 0 && structuredFraction < 1)) {
+            throw new IllegalArgumentException("structured pruning fraction must be in (0, 1), got " + structuredFraction);
+        }
     }
 
     public static OptimizationSettings none() {
-        return new OptimizationSettings(VERSION, null, null, null, null, "float", null, null, null, null, null, null);
+        return new OptimizationSettings(VERSION, null, null, null, null, "float", null, null, null, null, null, null, null, null);
+    }
+
+    public OptimizationSettings withStructured(Double fraction, String norm) {
+        return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning, quantize,
+            layerPrecision, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
+            fraction, norm);
     }
 
     public OptimizationSettings withPrune(Double sparsity, Map<String, Double> perLayer, List<String> exclude) {
         return new OptimizationSettings(version, sourceModelSha256, sparsity, perLayer, exclude, quantize, layerPrecision,
-            calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges);
+            calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
+            structuredFraction, structuredNorm);
     }
 
     public OptimizationSettings withQuantize(String mode, Map<String, String> perLayer) {
         return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning, mode,
-            perLayer, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges);
+            perLayer, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
+            structuredFraction, structuredNorm);
     }
 
     public OptimizationSettings withCalibration(String method, Double percentile, String data, Integer samples,
                                                 Map<String, double[]> ranges) {
         return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning,
-            quantize, layerPrecision, method, percentile, data, samples, ranges);
+            quantize, layerPrecision, method, percentile, data, samples, ranges, structuredFraction, structuredNorm);
     }
 
     public OptimizationSettings withSource(String sha256) {
         return new OptimizationSettings(version, sha256, pruneSparsity, layerSparsity, excludeFromPruning, quantize,
-            layerPrecision, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges);
+            layerPrecision, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
+            structuredFraction, structuredNorm);
     }
 
     public boolean prunes() {

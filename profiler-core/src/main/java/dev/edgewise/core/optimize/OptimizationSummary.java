@@ -39,22 +39,27 @@ public final class OptimizationSummary {
         if (in.evaluation() != null) {
             in.evaluation().layers().forEach(e -> errors.put(e.layer(), e));
         }
-        for (LayerCost l : in.before().layers()) {
+        Map<String, LayerCost> beforeByName = new HashMap<>();
+        in.before().layers().forEach(l -> beforeByName.put(l.name(), l));
+        // the optimized graph keeps the original layer names, so its costs line up with the baseline's
+        for (LayerCost l : in.after().layers()) {
             LayerStats s = stats.get(l.name());
             double density = s == null || s.params() == 0 ? 1 : (double) s.nonZeros() / s.params();
             long macsAfter = Math.round(l.macs() * density);
             effectiveMacs += macsAfter;
             if (s != null) {
                 Evaluation.LayerError e = errors.get(l.name());
-                changes.add(new LayerChange(l.name(), l.op(), s.change(), l.params(), l.params() - (s.params() - s.nonZeros()),
-                    l.macs(), macsAfter, e == null ? null : finite(e.sqnrDb()), e == null ? null : e.maxAbsError()));
+                LayerCost b = beforeByName.getOrDefault(l.name(), l);
+                changes.add(new LayerChange(l.name(), l.op(), s.change(), b.params(), l.params() - (s.params() - s.nonZeros()),
+                    b.macs(), macsAfter, e == null ? null : finite(e.sqnrDb()), e == null ? null : e.maxAbsError()));
             }
         }
         Origin counted = Origin.counted();
         Origin estimated = Origin.estimated(in.before().energyModelDescription());
         List<Comparison> c = new ArrayList<>();
         c.add(new Comparison("Parameters (non-zero)", "", in.before().totals().params(),
-            in.before().totals().params() - zeros, false, counted));
+            in.after().totals().params() - zeros, false, counted));
+        c.add(new Comparison("MACs (dense)", "", in.before().totals().macs(), in.after().totals().macs(), false, counted));
         c.add(new Comparison("MACs (non-zero weights)", "", in.before().totals().macs(), effectiveMacs, false, counted));
         c.add(new Comparison("Weight bytes (dense or CSR, + scales)", "B", in.sizeBefore().weightBytes(),
             in.sizeAfter().weightBytes(), false, counted));

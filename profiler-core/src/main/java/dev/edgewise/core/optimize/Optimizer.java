@@ -37,6 +37,12 @@ public final class Optimizer {
         checkLayerNames(original, s);
         Graph g = original;
         List<LayerStats> stats = List.of();
+        if (s.structuredFraction() != null) {
+            progress.accept("removing filters (structured pruning)");
+            StructuredPruning.Norm norm = "l2".equalsIgnoreCase(s.structuredNorm()) ? StructuredPruning.Norm.L2
+                : StructuredPruning.Norm.L1;
+            g = StructuredPruning.apply(g, s.structuredFraction(), norm).graph();
+        }
         if (s.prunes()) {
             progress.accept("pruning");
             Set<String> names = new HashSet<>();
