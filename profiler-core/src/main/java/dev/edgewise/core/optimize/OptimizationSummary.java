@@ -111,7 +111,9 @@ public final class OptimizationSummary {
             "change", "source"));
         for (Comparison c : s.comparisons()) {
             String change = Double.isNaN(c.deltaPercent()) ? "" : String.format(Locale.ROOT, "%+.1f%%", c.deltaPercent());
-            if (c.unit().equals("B") && c.after() > 0) {
+            if (c.unit().equals("%")) {
+                change = String.format(Locale.ROOT, "%+.2f pt", c.after() - c.before());
+            } else if (c.unit().equals("B") && c.after() > 0) {
                 change = String.format(Locale.ROOT, "%.2fx", c.before() / c.after());
             }
             b.append(String.format(Locale.ROOT, "%-40s %16s %16s %9s  %s%n", c.metric(), num(c.before(), c.unit()),
