@@ -92,6 +92,9 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--eval", paramLabel = "PATH", description = "Evaluate baseline and optimized model on these samples.")
     Path eval;
 
+    @Option(names = "--per-layer", description = "With --eval: print SQNR and cosine of every intermediate tensor.")
+    boolean perLayer;
+
     @Option(names = "--report", paramLabel = "FILE", description = "Also write a report (.html .pdf .md .csv .json).")
     List<Path> reports = List.of();
 
@@ -147,6 +150,13 @@ final class OptimizeCommand implements Callable<Integer> {
         out.print(OptimizationSummary.table(section));
         if (result != null) {
             out.println(result.describe());
+            if (perLayer) {
+                out.printf("%-48s %-20s %10s %10s %12s%n", "tensor", "op", "SQNR dB", "cosine", "max |err|");
+                for (Evaluation.LayerError e : result.layers()) {
+                    out.printf(java.util.Locale.ROOT, "%-48s %-20s %10.2f %10.6f %12.4g%n", e.tensor(), e.op(), e.sqnrDb(),
+                        e.cosine(), e.maxAbsError());
+                }
+            }
         }
         out.println("wrote " + output + " and " + settingsOut);
         for (Path r : reports) {

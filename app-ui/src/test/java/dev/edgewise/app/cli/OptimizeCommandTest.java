@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +69,18 @@ class OptimizeCommandTest {
         assertThat(run("optimize", sample("models/resnet_tiny.onnx"), "--prune-structured", "1.2",
             "-o", dir.resolve("r.onnx").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("must be in (0, 1)");
+    }
+
+    @Test
+    void perLayerErrorShowsWherePrecisionIsLost(@TempDir Path dir) {
+        assertThat(run("optimize", sample("models/digits_mlp.onnx"), "--quantize", "int8-weights", "--eval",
+            sample("data/digits_test.csv"), "--per-layer", "-o", dir.resolve("m.onnx").toString())).as(err.toString()).isZero();
+        List<String> rows = out.toString().lines().filter(l -> l.contains(" Gemm ")).toList();
+        assertThat(rows).hasSize(3);
+        for (String r : rows) {
+            double sqnr = Double.parseDouble(r.trim().split("\\s+")[2]);
+            assertThat(sqnr).isBetween(15.0, 80.0); // int8 weights: real but small error
+        }
     }
 
     @Test
