@@ -36,6 +36,16 @@ class CalibrationTest {
     }
 
     @Test
+    void everyMethodKeepsDigitsAccuracyInFullInt8() throws Exception {
+        var g = Digits.cnn();
+        for (String m : List.of("minmax", "percentile", "entropy")) {
+            var s = OptimizationSettings.none().withQuantize("int8", null).withCalibration(m, null, null, null, null);
+            var q = Optimizer.optimize(g, s, Digits.calibration(), x -> { }).graph();
+            assertThat(dev.edgewise.core.eval.Evaluation.accuracy(q, Digits.test())).as(m).isGreaterThanOrEqualTo(0.995);
+        }
+    }
+
+    @Test
     void rangesOnTheDigitsModelAreOrderedByMethod() throws Exception {
         var g = Digits.cnn();
         List<String> t = List.of("/features/features.2/Relu_output_0", "input");
