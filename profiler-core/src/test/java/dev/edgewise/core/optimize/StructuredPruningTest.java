@@ -38,6 +38,22 @@ class StructuredPruningTest {
     }
 
     @Test
+    void residualAddsForceOneChannelSetAcrossTheirBranches() throws Exception {
+        Graph g = Digits.load("resnet_tiny.onnx");
+        PassResult r = StructuredPruning.apply(g, 0.5, StructuredPruning.Norm.L2);
+        assertThat(r.layers().stream().filter(s -> s.change().startsWith("structured: kept"))).hasSize(6);
+        Graph p = r.graph();
+        // the stem's channels and the last conv of the first block meet in an Add: same filter count
+        long stem = p.initializer(p.node("/stem/stem.0/stem.0.0/Conv").orElseThrow().input(1)).shape().dims().get(0).value();
+        long body = p.initializer(p.node("/layers/layers.0/body/body.1/body.1.0/Conv").orElseThrow().input(1))
+            .shape().dims().get(0).value();
+        assertThat(stem).isEqualTo(body).isEqualTo(8);
+        Graph m = StructuredPruning.apply(Digits.load("mobilenetv2_tiny.onnx"), 0.5, StructuredPruning.Norm.L1).graph();
+        assertThat(m.nodes().stream().filter(n -> n.opType().equals("Conv") && n.attrInt("group", 1) > 1)
+            .mapToLong(n -> n.attrInt("group", 1))).allMatch(grp -> grp == 24 || grp == 36);
+    }
+
+    @Test
     void keepsTheStrongestFiltersAndDigitsStillClassify() throws Exception {
         assertThat(StructuredPruning.strongest(new float[] {1, 1, 0, 0.1f, 5, -5}, 3, 2, StructuredPruning.Norm.L1))
             .containsExactly(0, 2);
