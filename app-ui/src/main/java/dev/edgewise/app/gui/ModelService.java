@@ -1,0 +1,44 @@
+package dev.edgewise.app.gui;
+
+import dev.edgewise.core.analysis.Analyzer;
+import dev.edgewise.core.analysis.DimBindings;
+import dev.edgewise.core.analysis.ModelAnalysis;
+import dev.edgewise.core.ir.EdgewiseException;
+import dev.edgewise.core.ir.Graph;
+import dev.edgewise.core.spi.ImportOptions;
+import dev.edgewise.core.spi.ModelImporter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the GUI needs from the core, in the two steps it shows separately: import (the graph can be
+ * drawn) and analysis (the numbers). Both block and run on background threads.
+ */
+public interface ModelService {
+    Graph load(Path file) throws EdgewiseException;
+
+    ModelAnalysis analyze(Graph graph) throws EdgewiseException;
+
+    List<ModelImporter> importers();
+
+    /** The same {@link Analyzer} the command line uses, with the importers found on the class path. */
+    static ModelService standard() {
+        Analyzer analyzer = Analyzer.withDefaults();
+        return new ModelService() {
+            @Override
+            public Graph load(Path file) throws EdgewiseException {
+                return analyzer.importers().load(file, ImportOptions.DEFAULT);
+            }
+
+            @Override
+            public ModelAnalysis analyze(Graph graph) throws EdgewiseException {
+                return analyzer.analyze(graph, DimBindings.NONE);
+            }
+
+            @Override
+            public List<ModelImporter> importers() {
+                return analyzer.importers().all();
+            }
+        };
+    }
+}

@@ -1,0 +1,107 @@
+package dev.edgewise.app.gui.tools;
+
+import dev.edgewise.app.gui.MainViewModel;
+import dev.edgewise.app.gui.ModelService;
+import dev.edgewise.app.gui.Theme;
+import dev.edgewise.app.gui.fixtures.FixtureService;
+import dev.edgewise.app.gui.fixtures.Models;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Takes the README screenshots through Scene.snapshot under headless Monocle (see
+ * app-ui/scripts/screenshots.sh). Usage: ScreenshotTool OUTPUT_DIR [SAMPLES_DIR]. The sample models
+ * go through the real importer and analyser; the large-graph view uses a DenseNet-121-shaped
+ * fixture whose costs come from the test fixture (its energy note says so).
+ */
+public final class ScreenshotTool {
+    private ScreenshotTool() {
+    }
+
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        System.exit(status);
+    }
+
+    private static void run(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshots");
+        Path samples = Path.of(args.length > 1 ? args[1] : "samples/models");
+        Path tmp = Files.createTempDirectory("edgewise-shots");
+        FxHarness.startToolkit();
+
+        // The real pipeline on the bundled samples: importer, shape inference, cost model.
+        FxHarness h = FxHarness.open(ModelService.standard(), 1360, 860);
+        openAndWait(h, samples.resolve("resnet_tiny.onnx"));
+        String conv = h.vm.analysisProperty().get().layers().stream()
+            .filter(c -> c.op().equals("Conv")).skip(4).findFirst().orElseThrow().name();
+        FxHarness.runFx(() -> h.vm.selectedLayerProperty().set(conv));
+        FxHarness.waitFor("weight statistics", () -> h.vm.weightStatsProperty().get().status()
+            != MainViewModel.WeightStatsState.Status.LOADING, 20_000);
+        FxHarness.runFx(() -> h.view.graphView().zoomToSelection());
+        FxHarness.settle();
+        h.snapshot(out.resolve("main-light.png"));
+
+        FxHarness.runFx(() -> {
+            h.vm.colorChoiceProperty().set(choice(h, "MACs"));
+            h.vm.searchTextProperty().set("Add");
+            h.theme.set(Theme.DARK);
+        });
+        FxHarness.settle();
+        h.snapshot(out.resolve("main-dark-macs.png"));
+
+        FxHarness.runFx(() -> {
+            h.theme.set(Theme.LIGHT);
+            h.vm.searchTextProperty().set("");
+            h.view.restoreDividers("0.74;0.75");
+        });
+        openAndWait(h, samples.resolve("mobilenetv2_tiny.onnx"));
+        String pointwise = h.vm.analysisProperty().get().layers().stream()
+            .filter(c -> c.op().equals("Conv")).max(java.util.Comparator.comparingLong(c -> c.macs()))
+            .orElseThrow().name();
+        FxHarness.runFx(() -> {
+            h.vm.selectedLayerProperty().set(pointwise);
+            h.view.tabs().getSelectionModel().select(1);
+        });
+        FxHarness.settle();
+        h.snapshot(out.resolve("charts-mobilenetv2.png"));
+        h.close();
+
+        // A DenseNet-121-shaped graph (fixture costs, labelled as such): a dense block of a large graph.
+        Models.Built dense = Models.denseNet(new int[] {6, 12, 24, 16}, true);
+        FxHarness d = FxHarness.open(new FixtureService(dense.analysis()), 1360, 860);
+        openAndWait(d, FixtureService.writeModel(dense, tmp));
+        FxHarness.runFx(() -> d.vm.colorChoiceProperty().set(choice(d, "MACs")));
+        String inBlock3 = d.vm.analysisProperty().get().layers().stream()
+            .filter(c -> c.op().equals("Concat")).skip(25).findFirst().orElseThrow().name();
+        FxHarness.runFx(() -> {
+            d.vm.selectedLayerProperty().set(inBlock3);
+            d.view.graphView().zoomToSelection();
+            d.view.graphView().zoomAt(0.6, d.view.graphView().getWidth() / 2, d.view.graphView().getHeight() / 2);
+        });
+        FxHarness.settle();
+        d.snapshot(out.resolve("graph-densenet121-block.png"));
+        d.close();
+        System.out.println("screenshots written to " + out.toAbsolutePath());
+    }
+
+    private static MainViewModel.ColorChoice choice(FxHarness h, String label) {
+        return h.vm.colorChoices().stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow();
+    }
+
+    private static void openAndWait(FxHarness h, Path file) throws Exception {
+        FxHarness.runFx(() -> h.vm.open(file));
+        FxHarness.waitFor("analysis of " + file, () -> h.vm.analysisProperty().get() != null
+            || h.vm.lastErrorProperty().get() != null, 60_000);
+        String error = FxHarness.onFx(() -> h.vm.lastErrorProperty().get());
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
+        FxHarness.settle();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.edgewise.bridge.plan;
+
+import com.google.protobuf.ByteString;
+import dev.edgewise.bridge.plan.proto.Blob;
+import dev.edgewise.bridge.plan.proto.BlobRef;
+import dev.edgewise.bridge.plan.proto.DataType;
+import dev.edgewise.bridge.plan.proto.KernelId;
+import dev.edgewise.bridge.plan.proto.Layout;
+import dev.edgewise.bridge.plan.proto.Op;
+import dev.edgewise.bridge.plan.proto.Plan;
+import dev.edgewise.bridge.plan.proto.Storage;
+import dev.edgewise.bridge.plan.proto.Tensor;
+import dev.edgewise.core.analysis.ShapeInference;
+import dev.edgewise.core.ir.EdgewiseException;
+import dev.edgewise.core.ir.EdgewiseException.ErrorCode;
+import dev.edgewise.core.ir.Graph;
+import dev.edgewise.core.ir.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Compiles an IR graph into an execution plan for the device runtime (format: docs/plan-format.md).
+ * Weights go into the plan in the canonical layouts (OIHW for conv, OI for fully connected) and
+ * the runtime packs them once when it loads the plan; see docs/plan-compiler.md.
+ */
+public final class PlanCompiler {
+    public static final String VERSION = "edgewise-plan 0.1.0";
+    static final int MAGIC = 0x4C505745;
+
+    private PlanCompiler() {
+    }
+
+    public static CompiledPlan compile(Graph graph, CompileOptions options) throws EdgewiseException {
+        CompileOptions opts = options == null ? CompileOptions.DEFAULT : options;
+        Graph inferred = ShapeInference.infer(graph, opts.bindings()).graph();
+        GraphLowering lowering = new GraphLowering(inferred);
+        lowering.lower();
+        List<String> inputs = new ArrayList<>();
+        for (TensorInfo in : inferred.inputs()) {
+            if (!inferred.isInitializer(in.name())) {
+                inputs.add(in.name());
+            }
+        }
+        List<String> outputs = distinctOutputs(lowering, inputs);
+        List<LayerDecision> decisions = chooseKernels(lowering.ops, opts);
+        MemoryPlanner.Result mem = MemoryPlanner.plan(lowering.tensors, lowering.ops, inputs, outputs);
+        Plan plan = emit(lowering, inputs, outputs, mem, opts, graph.name());
+        return new CompiledPlan(plan, decisions, mem.arenaSize(), mem.lowerBound(), lowering.notes);
+    }
+
+    /**
+     * Graph outputs must be arena tensors written by an op and distinct; an output that is a graph
+     * input, a constant or a second name for another output gets a copy op (RESHAPE_VIEW to its own bytes).
+     */
+    private static List<String> distinctOutputs(GraphLowering g, List<String> inputs) throws EdgewiseException {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<String> resolved = g.resolvedOutputs();
+        for (int i = 0; i < resolved.size(); i++) {
+            String t = resolved.get(i);
+            String declared = g.graph.outputs().get(i).name();
+            if (!g.tensors.containsKey(t)) {
+                if (!g.consts.isConstant(t)) {
+                    throw new EdgewiseException(ErrorCode.INTERNAL, "graph output '" + declared + "' is produced by no op");
+                }
+                g.tensors.put(t, new LoweredTensor(t, g.staticDims(t, null), g.consts.floats(t), null));
+            }
+            LoweredTensor lt = g.tensor(t);
+            if (lt.isConstant() || inputs.contains(t) || lt.viewOf != null && inputs.contains(lt.viewOf) || !seen.add(t)) {
+                LoweredTensor copy = g.syntheticTensor(declared + ".copy", lt.dims);
+                LoweredOp op = new LoweredOp(KernelId.RESHAPE_VIEW, "copy of " + declared);
+                op.layers.add(op.name);
+                op.inputs.add(t);
+                op.outputs.add(copy.name);
+                g.ops.add(op);
+                t = copy.name;
+            }
+            out.add(t);
+        }
+        return out;
+    }
+
+    private static List<LayerDecision> chooseKernels(List<LoweredOp> ops, CompileOptions opts) throws EdgewiseException {
+        Set<String> convLayers = new HashSet<>();
+        List<LayerDecision> decisions = new ArrayList<>();
+        for (LoweredOp op : ops) {
+            if (op.conv == null) {
+                if (!op.isView()) {
+                    decisions.add(new LayerDecision(op.name, op.layers, op.kernel, List.of(op.kernel),
+                        LayerDecision.Source.FIXED, "the only kernel for " + op.kernel));
+                }
+                continue;
+            }
+            convLayers.add(op.name);
+            op.decision = decideConv(op, opts);
+            op.kernel = op.decision.kernel();
+            decisions.add(op.decision);
+        }
+        for (String layer : opts.kernelOverrides().keySet()) {
+            if (!convLayers.contains(layer)) {
+                throw new EdgewiseException(ErrorCode.INVALID_ARGUMENT, "kernel override for '" + layer
+                    + "': no convolution of that name in the plan (overrides apply to Conv layers by node name)");
+            }
+        }
+        return decisions;
+    }
+
+    private static LayerDecision decideConv(LoweredOp op, CompileOptions opts) throws EdgewiseException {
+        List<KernelId> candidates = ConvKernelChooser.candidates(op.conv);
+        KernelId forced = opts.kernelOverrides().get(op.name);
+        if (forced != null) {
+            if (!candidates.contains(forced)) {
+                throw new EdgewiseException(ErrorCode.INVALID_ARGUMENT, "layer '" + op.name + "' (" + op.conv.describe()
+                    + "): kernel " + forced + " cannot run it; candidates: " + candidates);
+            }
+            return new LayerDecision(op.name, op.layers, forced, candidates, LayerDecision.Source.OVERRIDE,
+                "forced by the caller");
+        }
+        Optional<Map.Entry<KernelId, Double>> measured = opts.autotune().fastest(op.name, candidates);
+        if (measured.isPresent()) {
+            return new LayerDecision(op.name, op.layers, measured.get().getKey(), candidates, LayerDecision.Source.AUTOTUNE,
+                String.format("fastest measured on %s: %.3f ms", opts.autotune().device(), measured.get().getValue()));
+        }
+        ConvKernelChooser.Choice c = ConvKernelChooser.heuristic(op.conv);
+        return new LayerDecision(op.name, op.layers, c.kernel(), candidates, LayerDecision.Source.HEURISTIC, c.reason());
+    }
+
+    private static Plan emit(GraphLowering g, List<String> inputs, List<String> outputs, MemoryPlanner.Result mem,
+                             CompileOptions opts, String graphName) {
+        Plan.Builder p = Plan.newBuilder().setMagic(MAGIC).setFormatVersion(1).setCompilerVersion(VERSION)
+            .setModelName(opts.modelName() != null ? opts.modelName() : graphName == null ? "" : graphName)
+            .setArenaSize(Math.max(16, mem.arenaSize())).setArenaLowerBound(mem.lowerBound());
+        if (opts.modelSha256() != null) {
+            p.setModelSha256(ByteString.copyFrom(opts.modelSha256()));
+        }
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        for (LoweredOp op : g.ops) {
+            op.inputs.forEach(t -> tensorId(p, g.tensor(t), ids));
+            op.outputs.forEach(t -> tensorId(p, g.tensor(t), ids));
+        }
+        inputs.forEach(t -> p.addInputs(tensorId(p, g.tensor(t), ids)));
+        outputs.forEach(t -> p.addOutputs(tensorId(p, g.tensor(t), ids)));
+        for (LoweredOp op : g.ops) {
+            Op.Builder b = Op.newBuilder().setKernel(op.kernel).setName(op.name);
+            op.inputs.forEach(t -> b.addInputs(ids.get(t)));
+            op.outputs.forEach(t -> b.addOutputs(ids.get(t)));
+            if (op.weight != null) {
+                b.setWeight(BlobRef.newBuilder().setIndex(blob(p, op.name + ".weight", op.weight, op.weightLayout)));
+            }
+            if (op.bias != null) {
+                b.setBias(BlobRef.newBuilder().setIndex(blob(p, op.name + ".bias", op.bias, Layout.LAYOUT_RAW)));
+            }
+            if (op.activation != null) {
+                b.setActivation(op.activation);
+            }
+            op.params.accept(b);
+            p.addOps(b);
+        }
+        return p.build();
+    }
+
+    private static int tensorId(Plan.Builder p, LoweredTensor t, Map<String, Integer> ids) {
+        Integer id = ids.get(t.name);
+        if (id != null) {
+            return id;
+        }
+        int newId = p.getTensorsCount();
+        Tensor.Builder tb = Tensor.newBuilder().setId(newId).setName(t.name).setDtype(DataType.DT_F32).setByteSize(t.bytes());
+        for (long d : t.dims) {
+            tb.addDims((int) d);
+        }
+        if (t.isConstant()) {
+            tb.setStorage(Storage.STORAGE_CONSTANT).setBlobIndex(blob(p, t.name, t.constant, Layout.LAYOUT_RAW));
+        } else {
+            tb.setStorage(Storage.STORAGE_ARENA).setArenaOffset(t.offset);
+        }
+        p.addTensors(tb);
+        ids.put(t.name, newId);
+        return newId;
+    }
+
+    private static int blob(Plan.Builder p, String name, float[] data, Layout layout) {
+        ByteBuffer bb = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        bb.asFloatBuffer().put(data);
+        p.addBlobs(Blob.newBuilder().setName(name).setDtype(DataType.DT_F32).setLayout(layout)
+            .setData(ByteString.copyFrom(bb.array())));
+        return p.getBlobsCount() - 1;
+    }
+}
