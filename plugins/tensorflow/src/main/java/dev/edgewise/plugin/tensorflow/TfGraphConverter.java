@@ -8,6 +8,7 @@ import dev.edgewise.core.ir.EdgewiseException.ErrorCode;
 import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.ir.GraphBuilder;
 import dev.edgewise.core.ir.ModelMetadata;
+import dev.edgewise.core.ir.NhwcLayout;
 import dev.edgewise.core.ir.Node;
 import dev.edgewise.core.ir.Shape;
 import dev.edgewise.core.ir.TensorData;
@@ -80,7 +81,7 @@ final class TfGraphConverter {
                 outputs.add(t);
             }
         }
-        TfLayout.cancelTransposePairs(nodes, outputs);
+        NhwcLayout.cancelTransposePairs(nodes, outputs);
         gb.nodes(nodes);
         Map<String, String> props = new LinkedHashMap<>();
         props.put("tf.producer", Integer.toString(gd.getVersions().getProducer()));

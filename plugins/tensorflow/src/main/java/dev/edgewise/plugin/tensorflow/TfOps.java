@@ -2,6 +2,7 @@ package dev.edgewise.plugin.tensorflow;
 
 import dev.edgewise.core.ir.Attribute;
 import dev.edgewise.core.ir.EdgewiseException;
+import dev.edgewise.core.ir.NhwcLayout;
 import dev.edgewise.plugin.tensorflow.proto.TfAttrValue.AttrValue;
 import dev.edgewise.plugin.tensorflow.proto.TfNodeDef.NodeDef;
 import java.util.ArrayList;
@@ -10,8 +11,8 @@ import java.util.Set;
 
 /** One TensorFlow op to ONNX-style nodes. */
 final class TfOps {
-    private static final long[] TO_NCHW = TfLayout.TO_NCHW;
-    private static final long[] TO_NHWC = TfLayout.TO_NHWC;
+    private static final long[] TO_NCHW = NhwcLayout.TO_NCHW;
+    private static final long[] TO_NHWC = NhwcLayout.TO_NHWC;
     private static final Set<String> SKIPPED = Set.of("NoOp", "Assert", "CheckNumerics", "StopGradient");
 
     private final TfGraphConverter g;

@@ -2,6 +2,7 @@ package dev.edgewise.plugin.tensorflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgewise.core.testing.OnnxReference;
 import dev.edgewise.core.analysis.Analyzer;
 import dev.edgewise.core.analysis.DimBindings;
 import dev.edgewise.core.analysis.ModelAnalysis;

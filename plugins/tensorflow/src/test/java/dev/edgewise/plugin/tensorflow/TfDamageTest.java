@@ -2,6 +2,7 @@ package dev.edgewise.plugin.tensorflow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.edgewise.core.testing.DamagedFiles;
 import dev.edgewise.core.spi.ImportOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

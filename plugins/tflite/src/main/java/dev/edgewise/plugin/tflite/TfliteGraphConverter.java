@@ -9,6 +9,7 @@ import dev.edgewise.core.ir.EdgewiseException.ErrorCode;
 import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.ir.GraphBuilder;
 import dev.edgewise.core.ir.ModelMetadata;
+import dev.edgewise.core.ir.NhwcLayout;
 import dev.edgewise.core.ir.Node;
 import dev.edgewise.core.ir.Shape;
 import dev.edgewise.core.ir.TensorData;
@@ -34,8 +35,8 @@ import java.util.function.Supplier;
 /** Converts subgraph 0 of a TFLite model; see {@link TfliteImporter} for the layout choice. */
 final class TfliteGraphConverter {
     static final long OPSET = 13;
-    private static final long[] TO_NCHW = {0, 3, 1, 2};
-    private static final long[] TO_NHWC = {0, 2, 3, 1};
+    private static final long[] TO_NCHW = NhwcLayout.TO_NCHW;
+    private static final long[] TO_NHWC = NhwcLayout.TO_NHWC;
 
     private final Path file;
     private final ByteBuffer buf;
@@ -75,7 +76,7 @@ final class TfliteGraphConverter {
             gb.addOutput(info(checkIndex(t, "subgraph output")));
             outputs.add(tensorNames[t]);
         }
-        Set<String> removed = cancelTransposePairs(nodes, outputs);
+        Set<String> removed = NhwcLayout.cancelTransposePairs(nodes, outputs);
         gb.nodes(nodes);
         for (int t = 0; t < tensorNames.length; t++) {
             if (!isConstant(t) && !removed.contains(tensorNames[t])) {
@@ -94,76 +95,6 @@ final class TfliteGraphConverter {
             gb.addWarning(file.getFileName() + ": " + model.subgraphsCount() + " subgraphs; only the first (main) is read");
         }
         return gb.build();
-    }
-
-    /** Elementwise ops that commute with a transpose: they may run on the NCHW tensor instead. */
-    private static final Set<String> LAYOUT_FREE = Set.of("Relu", "Clip", "Sigmoid", "Tanh", "HardSwish", "LeakyRelu");
-
-    /**
-     * Drops each back-to-NHWC Transpose that reaches a to-NCHW Transpose only through single-reader
-     * elementwise ops (conv -> ReLU -> conv): those ops then run on the NCHW tensor and the pair, an
-     * identity that would count two needless copies of the activation, goes. Returns the tensors that
-     * no longer exist or whose layout changed (their declared NHWC shapes no longer apply).
-     */
-    static Set<String> cancelTransposePairs(List<Node> nodes, Set<String> graphOutputs) {
-        Map<String, List<Node>> readers = new HashMap<>();
-        for (Node n : nodes) {
-            for (String in : n.inputs()) {
-                readers.computeIfAbsent(in, k -> new ArrayList<>()).add(n);
-            }
-        }
-        Map<String, String> replace = new HashMap<>();
-        Set<Node> drop = new HashSet<>();
-        Set<String> changed = new HashSet<>();
-        for (Node back : nodes) {
-            if (!isTranspose(back, TO_NHWC) || graphOutputs.contains(back.output(0))) {
-                continue;
-            }
-            List<Node> chain = new ArrayList<>();
-            String cur = back.output(0);
-            Node forward = null;
-            while (true) {
-                List<Node> r = readers.getOrDefault(cur, List.of());
-                if (r.size() != 1) {
-                    break;
-                }
-                Node next = r.get(0);
-                if (isTranspose(next, TO_NCHW)) {
-                    forward = next;
-                    break;
-                }
-                if (!LAYOUT_FREE.contains(next.opType()) || !next.isDefaultDomain() || next.inputs().size() != 1
-                    || graphOutputs.contains(next.output(0))) {
-                    break;
-                }
-                chain.add(next);
-                cur = next.output(0);
-            }
-            if (forward == null) {
-                continue;
-            }
-            drop.add(back);
-            drop.add(forward);
-            replace.put(back.output(0), back.input(0));
-            replace.put(forward.output(0), cur.equals(back.output(0)) ? back.input(0) : cur);
-            changed.add(back.output(0));
-            changed.add(forward.output(0));
-            chain.forEach(n -> changed.add(n.output(0)));
-        }
-        List<Node> kept = new ArrayList<>();
-        for (Node n : nodes) {
-            if (!drop.contains(n)) {
-                List<String> ins = n.inputs().stream().map(i -> replace.getOrDefault(i, i)).toList();
-                kept.add(ins.equals(n.inputs()) ? n : n.withInputs(ins));
-            }
-        }
-        nodes.clear();
-        nodes.addAll(kept);
-        return changed;
-    }
-
-    private static boolean isTranspose(Node n, long[] perm) {
-        return n.opType().equals("Transpose") && n.isDefaultDomain() && Arrays.equals(n.attrInts("perm"), perm);
     }
 
     private void readTensors() throws EdgewiseException {

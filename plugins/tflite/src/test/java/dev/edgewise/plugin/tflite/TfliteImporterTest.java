@@ -124,7 +124,7 @@ class TfliteImporterTest {
             Node.of("back2", "Transpose", List.of("c2"), List.of("c2_nhwc"), perm.apply("perm", new long[] {0, 2, 3, 1})),
             Node.of("fwd2", "Transpose", List.of("c2_nhwc"), List.of("c2_nchw"), perm.apply("perm", new long[] {0, 3, 1, 2})),
             Node.of("side", "Add", List.of("c2_nhwc", "c2_nhwc"), List.of("s"))));
-        var changed = TfliteGraphConverter.cancelTransposePairs(nodes, java.util.Set.of());
+        var changed = dev.edgewise.core.ir.NhwcLayout.cancelTransposePairs(nodes, java.util.Set.of());
         assertThat(nodes).extracting(Node::name).containsExactly("conv", "relu", "conv2", "back2", "fwd2", "side");
         assertThat(nodes.get(1).inputs()).containsExactly("c");
         assertThat(nodes.get(2).inputs()).containsExactly("r");

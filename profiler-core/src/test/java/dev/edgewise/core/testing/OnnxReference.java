@@ -1,4 +1,4 @@
-package dev.edgewise.plugin.mxnet;
+package dev.edgewise.core.testing;
 
 import dev.edgewise.core.onnx.proto.OnnxProtos.AttributeProto;
 import dev.edgewise.core.onnx.proto.OnnxProtos.GraphProto;
@@ -18,11 +18,11 @@ import java.nio.file.Path;
  * classes: 1x3x8x8 -> Conv 3x3x8 pad 1 + Relu -> depthwise Conv 3x3 pad 1 (group 8) + Relu ->
  * MaxPool 2x2/2 -> Flatten -> Gemm 128->10 -> Softmax.
  */
-final class OnnxReference {
+public final class OnnxReference {
     private OnnxReference() {
     }
 
-    static Path write(Path dir) throws IOException {
+    public static Path write(Path dir) throws IOException {
         GraphProto.Builder g = GraphProto.newBuilder().setName("small_net");
         g.addInput(ValueInfoProto.newBuilder().setName("input").setType(TypeProto.newBuilder().setTensorType(
             TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape(1, 3, 8, 8)))));

@@ -1,4 +1,4 @@
-package dev.edgewise.plugin.mxnet;
+package dev.edgewise.core.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,20 +13,20 @@ import java.util.List;
 import java.util.Random;
 
 /** Damaged copies of a good file must load or fail with an EdgewiseException naming the file, nothing else. */
-final class DamagedFiles {
+public final class DamagedFiles {
     private DamagedFiles() {
     }
 
     /** Loads the damaged file (at the given path). */
-    interface Loader {
+    public interface Loader {
         void load(Path damaged) throws EdgewiseException;
     }
 
-    static int check(ModelImporter importer, byte[] good, Path dir, String name, ImportOptions options) throws Exception {
+    public static int check(ModelImporter importer, byte[] good, Path dir, String name, ImportOptions options) throws Exception {
         return check(p -> importer.load(p, options), good, dir, name);
     }
 
-    static int check(Loader loader, byte[] good, Path dir, String name) throws Exception {
+    public static int check(Loader loader, byte[] good, Path dir, String name) throws Exception {
         Random rnd = new Random(42);
         List<byte[]> variants = new ArrayList<>();
         for (int i = 1; i <= 40; i++) {

@@ -1,6 +1,5 @@
-package dev.edgewise.plugin.tensorflow;
+package dev.edgewise.core.ir;
 
-import dev.edgewise.core.ir.Node;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,12 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Removal of the Transpose pairs that NHWC wrapping leaves between consecutive NCHW ops. */
-final class TfLayout {
-    static final long[] TO_NCHW = {0, 3, 1, 2};
-    static final long[] TO_NHWC = {0, 2, 3, 1};
+/**
+ * For importers of NHWC formats (TensorFlow, TFLite) that wrap each NCHW op in Transposes: the
+ * permutations, and removal of the Transpose pairs that wrapping leaves between consecutive ops.
+ */
+public final class NhwcLayout {
+    public static final long[] TO_NCHW = {0, 3, 1, 2};
+    public static final long[] TO_NHWC = {0, 2, 3, 1};
 
-    private TfLayout() {
+    private NhwcLayout() {
     }
 
     /** Elementwise ops that commute with a transpose: they may run on the NCHW tensor instead. */
@@ -26,7 +28,7 @@ final class TfLayout {
      * identity that would count two needless copies of the activation, goes. Returns the tensors that
      * no longer exist or whose layout changed (their declared NHWC shapes no longer apply).
      */
-    static Set<String> cancelTransposePairs(List<Node> nodes, Set<String> graphOutputs) {
+    public static Set<String> cancelTransposePairs(List<Node> nodes, Set<String> graphOutputs) {
         Map<String, List<Node>> readers = new HashMap<>();
         for (Node n : nodes) {
             for (String in : n.inputs()) {
