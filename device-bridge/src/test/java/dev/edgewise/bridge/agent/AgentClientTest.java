@@ -10,6 +10,7 @@ import com.google.protobuf.ByteString;
 import dev.edgewise.bridge.plan.CompileOptions;
 import dev.edgewise.bridge.plan.CompiledPlan;
 import dev.edgewise.bridge.plan.PlanCompiler;
+import dev.edgewise.bridge.proto.Cancel;
 import dev.edgewise.bridge.proto.Envelope;
 import dev.edgewise.bridge.proto.ErrorCode;
 import dev.edgewise.bridge.proto.Hello;
@@ -60,6 +61,29 @@ class AgentClientTest {
         assertEquals(ErrorCode.VERSION_MISMATCH, answer.getError().getCode(), answer.toString());
         assertTrue(answer.getError().getMessage().contains("99"), answer.getError().getMessage());
         assertEquals(2, p.waitFor());
+    }
+
+    @Test
+    void cancelStopsADurationRunBetweenIterations() throws Exception {
+        CompiledPlan plan = PlanCompiler.compile(new OnnxImporter().load(MODEL, ImportOptions.DEFAULT), CompileOptions.DEFAULT);
+        try (AgentClient agent = AgentClient.start(List.of(agentBinary("host", "x86_64").toString()), false)) {
+            agent.loadPlan(plan.plan().toByteArray());
+            agent.send(Envelope.newBuilder().setRun(Run.newBuilder().setRunId(5).setDurationSeconds(600)).build());
+            int timings = 0;
+            long start = System.nanoTime();
+            Envelope e;
+            while (!(e = agent.receive()).hasResult()) {
+                assertTrue(!e.hasError(), AgentClient.describe(e));
+                if (e.hasIterationTiming() && ++timings == 3) {
+                    agent.send(Envelope.newBuilder().setCancel(Cancel.newBuilder().setRunId(5)).build());
+                }
+            }
+            Result result = e.getResult();
+            assertTrue(result.getCancelled(), "Result not marked cancelled");
+            assertEquals(timings, result.getStats().getCount(), "Result counts the streamed iterations");
+            assertTrue(timings >= 3 && System.nanoTime() - start < 60e9, timings + " iterations");
+            assertEquals(0, agent.bye());
+        }
     }
 
     private static void runDigits(List<String> command, boolean emulated) throws Exception {
