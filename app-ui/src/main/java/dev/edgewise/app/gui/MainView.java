@@ -116,9 +116,10 @@ public final class MainView {
         MenuItem open = item("_Open…", "Shortcut+O", this::openDialog);
         MenuItem sample = item("Open _Bundled Sample", null, openSample);
         MenuItem export = item("_Export Layers as CSV…", "Shortcut+E", this::exportCsv);
+        MenuItem report = item("Export _Report…", "Shortcut+R", this::exportReport);
         MenuItem copy = item("_Copy Selected Layers", null, layerTable::copySelection);
         MenuItem quit = item("_Quit", "Shortcut+Q", () -> root.getScene().getWindow().hide());
-        Menu file = new Menu("_File", null, open, recentMenu, sample, new SeparatorMenuItem(), export, copy,
+        Menu file = new Menu("_File", null, open, recentMenu, sample, new SeparatorMenuItem(), export, report, copy,
             new SeparatorMenuItem(), quit);
         MenuItem fit = item("_Fit Graph\tF", null, graphView::fit);
         MenuItem zoomSel = item("_Zoom to Selection", "Shortcut+ENTER", graphView::zoomToSelection);
@@ -371,6 +372,25 @@ public final class MainView {
             }
             return target;
         }, done -> { }, err -> showError("Could not write " + target + ": " + MainViewModel.messageOf(err)));
+    }
+
+    private void exportReport() {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export report");
+        chooser.getExtensionFilters().addAll(
+            new FileChooser.ExtensionFilter("HTML report (*.html)", "*.html"),
+            new FileChooser.ExtensionFilter("PDF report (*.pdf)", "*.pdf"),
+            new FileChooser.ExtensionFilter("Markdown (*.md)", "*.md"),
+            new FileChooser.ExtensionFilter("JSON, everything (*.json)", "*.json"),
+            new FileChooser.ExtensionFilter("CSV, per-layer table (*.csv)", "*.csv"));
+        Path model = vm.modelFileProperty().get();
+        chooser.setInitialFileName((model == null ? "report" : model.getFileName().toString().replaceAll("\\.[^.]*$", ""))
+            + "-report.html");
+        File f = chooser.showSaveDialog(window());
+        if (f != null) {
+            vm.exportReport(f.toPath(), written -> { },
+                err -> showError("Could not write the report " + f + ": " + MainViewModel.messageOf(err)));
+        }
     }
 
     private void rebuildRecentMenu() {

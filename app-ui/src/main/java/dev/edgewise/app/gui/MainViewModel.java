@@ -4,6 +4,7 @@ import dev.edgewise.app.gui.prefs.RecentFiles;
 import dev.edgewise.app.gui.task.TaskRunner;
 import dev.edgewise.core.analysis.LayerCost;
 import dev.edgewise.core.analysis.ModelAnalysis;
+import dev.edgewise.core.report.ReportService;
 import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.ir.Node;
 import dev.edgewise.core.ir.TensorData;
@@ -16,6 +17,7 @@ import dev.edgewise.viewer.graph.GraphModel;
 import dev.edgewise.viewer.metric.LayerMetric;
 import dev.edgewise.viewer.metric.LayerMetrics;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -351,6 +353,22 @@ public final class MainViewModel {
 
     public ReadOnlyObjectProperty<Graph> graphProperty() {
         return graph.getReadOnlyProperty();
+    }
+
+    /**
+     * Writes a report of the current analysis in the background; the format follows the file's
+     * extension (html, pdf, md, csv, json), as with {@code edgewise analyze --report}.
+     */
+    public void exportReport(Path target, Consumer<Path> onWritten, Consumer<Throwable> onFailure) {
+        ModelAnalysis current = analysis.get();
+        if (current == null) {
+            onFailure.accept(new IllegalStateException("there is no analysis to export: open a model first"));
+            return;
+        }
+        runner.submit("Writing report " + target.getFileName(), progress -> {
+            ReportService reports = ReportService.withDefaults();
+            return reports.write(reports.fromAnalysis(current), target);
+        }, onWritten, onFailure);
     }
 
     public ReadOnlyObjectProperty<GraphLayout> graphLayoutProperty() {

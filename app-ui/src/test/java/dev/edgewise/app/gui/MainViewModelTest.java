@@ -159,6 +159,29 @@ class MainViewModelTest {
     }
 
     @Test
+    void exportsAReportOfTheCurrentAnalysisInTheChosenFormat() throws Exception {
+        Path sample = Path.of(System.getProperty("edgewise.samples", "../samples"), "models", "digits_cnn.onnx");
+        MainViewModel vm = vm(ModelService.standard());
+        java.util.List<Throwable> failures = new java.util.ArrayList<>();
+        vm.exportReport(dir.resolve("none.html"), p -> { }, failures::add);
+        assertThat(failures).singleElement().satisfies(t -> assertThat(t).hasMessageContaining("open a model first"));
+        vm.open(sample);
+        ModelAnalysis a = vm.analysisProperty().get();
+        Path html = dir.resolve("digits-report.html");
+        Path md = dir.resolve("digits-report.md");
+        vm.exportReport(html, p -> { }, failures::add);
+        vm.exportReport(md, p -> { }, failures::add);
+        assertThat(failures).hasSize(1);
+        assertThat(runner.titles).contains("Writing report digits-report.html", "Writing report digits-report.md");
+        String firstConv = a.layers().stream().filter(c -> c.op().equals("Conv")).findFirst().orElseThrow().name();
+        assertThat(java.nio.file.Files.readString(html)).contains("<html", firstConv, a.graph().metadata().sha256());
+        assertThat(java.nio.file.Files.readString(md)).contains("digits\\_cnn", a.graph().metadata().sha256());
+        vm.exportReport(dir.resolve("digits.docx"), p -> { }, failures::add);
+        assertThat(failures).hasSize(2);
+        assertThat(failures.get(1)).hasMessageContaining("digits.docx");
+    }
+
+    @Test
     void openFiltersComeFromTheInstalledImporters() {
         MainViewModel vm = vm(new FixtureService(model.analysis()));
         assertThat(vm.openFilters().get(0).patterns()).contains("*.onnx");
