@@ -55,8 +55,12 @@ static void load(FILE *f, const tiny_net *t) {
 }
 
 /* iterations 0: a one-hour duration run (the cancel case) */
+static int wrong_dims; /* 1: the input claims dims 1x2x3, which no tiny_net input has */
+
 static void run(FILE *f, const tiny_net *t, uint64_t id, uint32_t iterations, size_t input_bytes) {
   Edgewise__Bridge__Tensor in = EDGEWISE__BRIDGE__TENSOR__INIT;
+  uint32_t dims[] = {1, 2, 3};
+  if (wrong_dims) { in.n_dims = 3; in.dims = dims; }
   in.data.data = (uint8_t *)t->input;
   in.data.len = input_bytes;
   Edgewise__Bridge__Tensor *ins[] = {&in};
@@ -112,6 +116,9 @@ static void write_case(const char *name, FILE *f, const tiny_net *t) {
     fwrite(junk, 1, sizeof(junk), f);
     load(f, t);
     run(f, t, 2, 2, in_bytes - 4); /* input size vs plan */
+    wrong_dims = 1;
+    run(f, t, 4, 2, in_bytes);
+    wrong_dims = 0;
     run(f, t, 3, 2, in_bytes);
   } else if (!strcmp(name, "cancel")) {
     load(f, t);
@@ -237,9 +244,10 @@ static void check_case(const char *name, const reply *r, int rc, const tiny_net 
     expect_error(r, 2, EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED, 0);
     expect_progress(r, 3, "plan loaded");
     expect_error(r, 4, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0);
-    expect_progress(r, 5, "warmup");
-    expect_progress(r, 6, "measuring");
-    end = expect_run(r, 7, 3, 2, t);
+    expect_error(r, 5, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0);
+    expect_progress(r, 6, "warmup");
+    expect_progress(r, 7, "measuring");
+    end = expect_run(r, 8, 3, 2, t);
     TU_CHECK(rc == 0, "exit code %d", rc);
   } else {
     TU_CHECK(0, "unknown case %s", name);

@@ -53,6 +53,14 @@ static int check_request(agent *a, const Edgewise__Bridge__Run *r) {
                     t->index, n_in);
       return 0;
     }
+    int dims_ok = t->n_dims == 0 || t->n_dims == (size_t)info.rank;
+    for (size_t d = 0; dims_ok && d < t->n_dims; d++) dims_ok = t->dims[d] == info.dims[d];
+    if (!dims_ok) {
+      ew_send_error(a, r->run_id, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0,
+                    "Run %llu: input %u (%s) dims differ from the plan's (rank %d)",
+                    (unsigned long long)r->run_id, t->index, info.name, info.rank);
+      return 0;
+    }
     if (t->data.len != info.bytes) {
       ew_send_error(a, r->run_id, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0,
                     "Run %llu: input %u (%s) has %zu bytes, the plan wants %zu",
