@@ -122,6 +122,22 @@ final class LayerCoster {
     }
 
     /** Bytes read (each distinct input once) and written; unknown sizes are left out and noted. */
+    /**
+     * Bytes of a constant as stored (what a device reads from memory): an int8 weight dequantized
+     * or transposed by folded nodes is read as its int8 initializer, not as the float it becomes.
+     */
+    private long storedBytes(String constant, long foldedSize) {
+        List<TensorData> sources = tensors.parameterSources(constant);
+        if (sources.isEmpty()) {
+            return foldedSize;
+        }
+        long stored = 0;
+        for (TensorData t : sources) {
+            stored += t.byteSize();
+        }
+        return stored;
+    }
+
     private Bytes bytes(Node node, List<String> notes) {
         Bytes b = new Bytes();
         Set<String> seen = new HashSet<>();
@@ -134,7 +150,7 @@ final class LayerCoster {
             if (size < 0) {
                 unknown.add(in);
             } else if (tensors.isConstant(in)) {
-                b.constantRead += size;
+                b.constantRead += storedBytes(in, size);
             } else {
                 b.activationRead += size;
             }
@@ -172,8 +188,20 @@ final class LayerCoster {
     }
 
     /** The element type of the first input whose type is known, else of the first output. */
+    /**
+     * The element type the layer computes in. A float input produced by DequantizeLinear is the
+     * QDQ spelling of an integer layer (what a runtime fuses into an int8 kernel): its precision
+     * is the quantized type, not float.
+     */
     private DataType precisionType(Node node) {
         for (String in : node.inputs()) {
+            Node producer = in.isEmpty() ? null : tensors.graph().producer(in).orElse(null);
+            if (producer != null && producer.isDefaultDomain() && producer.opType().equals("DequantizeLinear")) {
+                TensorInfo q = tensors.info(producer.input(0));
+                if (q != null && q.dataType().isInteger()) {
+                    return q.dataType();
+                }
+            }
             TensorInfo t = in.isEmpty() ? null : tensors.info(in);
             if (t != null && t.dataType() != DataType.UNDEFINED) {
                 return t.dataType();
