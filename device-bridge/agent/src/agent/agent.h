@@ -1,0 +1,72 @@
+/* edgewise-agent internals: framing (wire.c), device description (device_info.c),
+ * statistics (stats.c), SHA-256 (sha256.c). The protocol is docs/bridge-protocol.md. */
+#ifndef EW_AGENT_H
+#define EW_AGENT_H
+#include <stddef.h>
+#include <stdint.h>
+#include "bridge.pb-c.h"
+#include "edgewise/rt.h"
+
+#define EW_AGENT_VERSION "0.1.0"
+#define EW_PROTOCOL_VERSION 1u
+/* Limits on what the wire may ask for; every length, count and index is checked against them. */
+#define EW_MAX_MESSAGE (64u << 20)       /* one envelope, input tensors included */
+#define EW_MAX_CHUNK (1u << 20)          /* LoadPlan.data */
+#define EW_MAX_PLAN ((uint64_t)1 << 30)  /* LoadPlan.total_bytes */
+#define EW_MAX_ITERATIONS 1000000u
+#define EW_MAX_WARMUP 100000u
+#define EW_MAX_DURATION 3600.0
+#define EW_MAX_THREADS 256u
+#define EW_MAX_CPUS 1024u
+
+typedef struct ew_reader {
+  int fd;
+  size_t pos, len;
+  uint8_t buf[1 << 16];
+} ew_reader;
+
+enum { EW_WIRE_OK = 1, EW_WIRE_EOF = 0, EW_WIRE_TRUNCATED = -1, EW_WIRE_OVERSIZE = -2,
+       EW_WIRE_BADVARINT = -3, EW_WIRE_NOMEM = -4 };
+/* Reads one length-delimited message into *msg (malloc'd, caller frees). */
+int ew_wire_read(ew_reader *r, uint8_t **msg, size_t *len, uint64_t *declared);
+/* 1 when a message (or part of one) is waiting: buffered bytes or a readable fd. */
+int ew_wire_pending(ew_reader *r);
+/* Packs and writes one envelope to fd; 0 on success, -1 when the host went away. */
+int ew_wire_send(int fd, const Edgewise__Bridge__Envelope *env);
+
+void ew_device_info(const char *sysfs_root, Edgewise__Bridge__DeviceInfo *info);
+void ew_device_info_free(Edgewise__Bridge__DeviceInfo *info);
+
+typedef struct ew_stats {
+  uint32_t count;
+  double min, mean, p50, p90, p99, std, max;
+} ew_stats;
+/* v is sorted in place. Percentiles interpolate linearly between closest ranks. */
+void ew_stats_compute(double *v, size_t n, ew_stats *out);
+
+void ew_sha256(const uint8_t *data, size_t len, uint8_t out[32]);
+typedef struct plan_upload {
+  uint8_t *buf;
+  uint64_t total_bytes, filled;
+  uint32_t total, next;
+  uint8_t sha[32];
+} plan_upload;
+
+typedef struct agent {
+  ew_reader in;
+  int out;
+  int hello_done, quit, exit_code;
+  plan_upload up;
+  ew_model *model;
+  const char *sysfs_root;
+} agent;
+
+void ew_send(agent *a, Edgewise__Bridge__Envelope *env);
+void ew_send_error(agent *a, uint64_t run_id, Edgewise__Bridge__ErrorCode code, int fatal,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ew_send_progress(agent *a, uint64_t run_id, const char *stage, uint32_t done, uint32_t total);
+/* reads and decodes the next message; see agent_main.c */
+int ew_agent_next(agent *a, Edgewise__Bridge__Envelope **out);
+/* Run: validate, warm up, measure, stream timings, answer Result (run.c) */
+void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r);
+#endif

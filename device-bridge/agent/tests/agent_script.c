@@ -1,0 +1,279 @@
+#define _POSIX_C_SOURCE 200809L
+/* Scripted sessions for edgewise-agent (run_agent_case.sh):
+ *   agent_script write CASE FILE      writes the host->agent byte stream of CASE
+ *   agent_script check CASE FILE RC   checks the agent's answers (FILE) and exit code RC
+ * Cases: ok, truncated, oversize, badchunk, version, runfirst, cancel. */
+#include <string.h>
+#include "agent.h"
+#include "plan_builder.h"
+#include "testutil.h"
+
+typedef struct out { FILE *f; } out;
+
+static void put(FILE *f, Edgewise__Bridge__Envelope *e) {
+  size_t n = edgewise__bridge__envelope__get_packed_size(e);
+  uint8_t *p = malloc(n + 1);
+  edgewise__bridge__envelope__pack(e, p);
+  uint64_t v = n;
+  do { fputc((int)((v & 0x7f) | (v > 0x7f ? 0x80 : 0)), f); v >>= 7; } while (v);
+  fwrite(p, 1, n, f);
+  free(p);
+}
+
+static void hello(FILE *f, uint32_t version) {
+  Edgewise__Bridge__Hello h = EDGEWISE__BRIDGE__HELLO__INIT;
+  h.protocol_version = version;
+  Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  e.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO;
+  e.hello = &h;
+  put(f, &e);
+}
+
+static void chunk(FILE *f, const tiny_net *t, uint32_t index, uint32_t total, int corrupt_sha) {
+  uint8_t sha[32];
+  ew_sha256(t->plan, t->plan_len, sha);
+  if (corrupt_sha) sha[0] ^= 1;
+  size_t per = (t->plan_len + total - 1) / total;
+  size_t off = index < total ? per * index : 0, len = 0;
+  if (off < t->plan_len) len = t->plan_len - off < per ? t->plan_len - off : per;
+  Edgewise__Bridge__LoadPlan c = EDGEWISE__BRIDGE__LOAD_PLAN__INIT;
+  c.index = index;
+  c.total = total;
+  c.total_bytes = t->plan_len;
+  c.sha256.data = sha;
+  c.sha256.len = 32;
+  c.data.data = t->plan + off;
+  c.data.len = len;
+  Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  e.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN;
+  e.load_plan = &c;
+  put(f, &e);
+}
+
+static void load(FILE *f, const tiny_net *t) {
+  for (uint32_t i = 0; i < 3; i++) chunk(f, t, i, 3, 0);
+}
+
+/* iterations 0: a one-hour duration run (the cancel case) */
+static int wrong_dims; /* 1: the input claims dims 1x2x3, which no tiny_net input has */
+
+static void run(FILE *f, const tiny_net *t, uint64_t id, uint32_t iterations, size_t input_bytes) {
+  Edgewise__Bridge__Tensor in = EDGEWISE__BRIDGE__TENSOR__INIT;
+  uint32_t dims[] = {1, 2, 3};
+  if (wrong_dims) { in.n_dims = 3; in.dims = dims; }
+  in.data.data = (uint8_t *)t->input;
+  in.data.len = input_bytes;
+  Edgewise__Bridge__Tensor *ins[] = {&in};
+  Edgewise__Bridge__Run r = EDGEWISE__BRIDGE__RUN__INIT;
+  r.run_id = id;
+  r.warmup = 2;
+  r.iterations = iterations;
+  r.duration_seconds = iterations ? 0 : 3600;
+  r.threads = 2;
+  r.profile_layers = 1;
+  r.n_inputs = 1;
+  r.inputs = ins;
+  r.return_outputs = 1;
+  Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  e.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN;
+  e.run = &r;
+  put(f, &e);
+}
+
+static void simple(FILE *f, int body) {
+  Edgewise__Bridge__Cancel c = EDGEWISE__BRIDGE__CANCEL__INIT;
+  Edgewise__Bridge__Bye b = EDGEWISE__BRIDGE__BYE__INIT;
+  Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  e.body_case = body;
+  if (body == EDGEWISE__BRIDGE__ENVELOPE__BODY_CANCEL) e.cancel = &c; else e.bye = &b;
+  put(f, &e);
+}
+
+static void write_case(const char *name, FILE *f, const tiny_net *t) {
+  size_t in_bytes = t->n_input * sizeof(float);
+  if (!strcmp(name, "version")) { hello(f, 2); load(f, t); return; }
+  hello(f, EW_PROTOCOL_VERSION);
+  if (!strcmp(name, "ok")) {
+    load(f, t);
+    run(f, t, 7, 5, in_bytes);
+  } else if (!strcmp(name, "truncated")) {
+    fputc(100, f);
+    fwrite("0123456789", 1, 10, f);
+    return;
+  } else if (!strcmp(name, "oversize")) {
+    const uint8_t big[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x20}; /* 1 << 40 */
+    fwrite(big, 1, sizeof(big), f);
+    return;
+  } else if (!strcmp(name, "badchunk")) {
+    chunk(f, t, 0, 3, 0);
+    chunk(f, t, 2, 3, 0);       /* skipped index 1 */
+    chunk(f, t, 5, 3, 0);       /* index beyond total, no upload open */
+    chunk(f, t, 0, 1, 1);       /* whole plan, wrong digest */
+    load(f, t);                 /* then a good upload still works */
+  } else if (!strcmp(name, "runfirst")) {
+    run(f, t, 1, 2, in_bytes);  /* before LoadPlan */
+    const uint8_t junk[] = {5, 0xff, 0xff, 0xff, 0xff, 0xff};
+    fwrite(junk, 1, sizeof(junk), f);
+    load(f, t);
+    run(f, t, 2, 2, in_bytes - 4); /* input size vs plan */
+    wrong_dims = 1;
+    run(f, t, 4, 2, in_bytes);
+    wrong_dims = 0;
+    run(f, t, 3, 2, in_bytes);
+  } else if (!strcmp(name, "cancel")) {
+    load(f, t);
+    run(f, t, 9, 0, in_bytes);
+    simple(f, EDGEWISE__BRIDGE__ENVELOPE__BODY_CANCEL);
+  }
+  simple(f, EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE);
+}
+
+typedef struct reply { Edgewise__Bridge__Envelope **e; size_t n; } reply;
+
+static reply read_replies(const char *path) {
+  reply r = {0};
+  ew_reader *rd = calloc(1, sizeof(*rd));
+  FILE *f = fopen(path, "rb");
+  if (!f || !rd) { printf("cannot read %s\n", path); exit(1); }
+  rd->fd = fileno(f);
+  uint8_t *msg;
+  size_t len;
+  uint64_t declared;
+  while (ew_wire_read(rd, &msg, &len, &declared) == EW_WIRE_OK) {
+    Edgewise__Bridge__Envelope *e = edgewise__bridge__envelope__unpack(NULL, len, msg);
+    free(msg);
+    TU_CHECK(e != NULL, "reply %zu of %s does not decode", r.n, path);
+    if (!e) break;
+    r.e = realloc(r.e, (r.n + 1) * sizeof(*r.e));
+    r.e[r.n++] = e;
+  }
+  fclose(f);
+  free(rd);
+  return r;
+}
+
+static int body(const reply *r, size_t i) { return i < r->n ? (int)r->e[i]->body_case : -1; }
+
+static void expect_error(const reply *r, size_t i, int code, int fatal) {
+  TU_CHECK(body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_ERROR, "reply %zu is body %d, want Error", i, body(r, i));
+  if (body(r, i) != EDGEWISE__BRIDGE__ENVELOPE__BODY_ERROR) return;
+  const Edgewise__Bridge__Error *e = r->e[i]->error;
+  printf("  error %d%s: %s\n", e->code, e->fatal ? " (fatal)" : "", e->message);
+  TU_CHECK((int)e->code == code && e->fatal == fatal, "reply %zu: error code %d fatal %d, want %d %d", i,
+           e->code, e->fatal, code, fatal);
+}
+
+static void expect_progress(const reply *r, size_t i, const char *stage) {
+  TU_CHECK(body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_PROGRESS &&
+           !strcmp(r->e[i]->progress->stage, stage), "reply %zu: want Progress %s", i, stage);
+}
+
+/* from reply i: (IterationTiming, LayerTimings)* then Result; returns the index after Result */
+static size_t expect_run(const reply *r, size_t i, uint64_t id, int want_count, const tiny_net *t) {
+  double sum = 0;
+  uint32_t k = 0;
+  for (; body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING; i += 2, k++) {
+    const Edgewise__Bridge__IterationTiming *it = r->e[i]->iteration_timing;
+    TU_CHECK(it->run_id == id && it->iteration == k && it->seconds > 0, "timing %u: run %llu iteration %u %.3g s",
+             k, (unsigned long long)it->run_id, it->iteration, it->seconds);
+    sum += it->seconds;
+    TU_CHECK(body(r, i + 1) == EDGEWISE__BRIDGE__ENVELOPE__BODY_LAYER_TIMINGS, "reply %zu: want LayerTimings", i + 1);
+    if (body(r, i + 1) != EDGEWISE__BRIDGE__ENVELOPE__BODY_LAYER_TIMINGS) return r->n;
+    const Edgewise__Bridge__LayerTimings *lt = r->e[i + 1]->layer_timings;
+    double layers = 0;
+    for (size_t j = 0; j < lt->n_seconds; j++) layers += lt->seconds[j];
+    TU_CHECK(lt->n_seconds > 0 && layers <= it->seconds * 1.0001 && (k > 0 || lt->n_layers == lt->n_seconds),
+             "layer timings of iteration %u: %zu ops, %zu names, sum %.3g s of %.3g s", k, lt->n_seconds,
+             lt->n_layers, layers, it->seconds);
+  }
+  TU_CHECK(body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_RESULT, "reply %zu is body %d, want Result", i, body(r, i));
+  if (body(r, i) != EDGEWISE__BRIDGE__ENVELOPE__BODY_RESULT) return r->n;
+  const Edgewise__Bridge__Result *res = r->e[i]->result;
+  const Edgewise__Bridge__Statistics *s = res->stats;
+  TU_CHECK(res->run_id == id && s && s->count == k, "Result run %llu count %u, %u timings streamed",
+           (unsigned long long)res->run_id, s ? s->count : 0, k);
+  if (want_count >= 0) TU_CHECK(k == (uint32_t)want_count, "%u iterations, asked %d", k, want_count);
+  else TU_CHECK(res->cancelled, "the run was not cancelled");
+  if (s && k) {
+    TU_CHECK(s->min <= s->p50 && s->p50 <= s->p90 && s->p90 <= s->p99 && s->p99 <= s->max && s->std >= 0,
+             "statistics out of order: %g %g %g %g %g", s->min, s->p50, s->p90, s->p99, s->max);
+    TU_CHECK(fabs(s->mean - sum / k) <= 1e-9 * (sum / k), "mean %.9g vs streamed %.9g", s->mean, sum / k);
+    TU_CHECK(res->n_outputs == 1 && res->outputs[0]->data.len == t->n_output * sizeof(float),
+             "outputs: %zu", res->n_outputs);
+    if (res->n_outputs == 1 && res->outputs[0]->data.len == t->n_output * sizeof(float)) {
+      float got[64];
+      memcpy(got, res->outputs[0]->data.data, t->n_output * sizeof(float));
+      tu_close("agent output vs reference", got, t->want, NULL, t->n_output, 1e-4f, 1e-6f);
+    }
+  }
+  return i + 1;
+}
+
+static void check_case(const char *name, const reply *r, int rc, const tiny_net *t) {
+  const int DI = EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO;
+  if (strcmp(name, "version")) {
+    TU_CHECK(body(r, 0) == DI, "first reply is body %d, want DeviceInfo", body(r, 0));
+    if (body(r, 0) == DI)
+      TU_CHECK(r->e[0]->device_info->protocol_version == EW_PROTOCOL_VERSION && r->e[0]->device_info->cores >= 1 &&
+               r->e[0]->device_info->n_clusters >= 1, "DeviceInfo incomplete");
+  }
+  size_t end = r->n;
+  if (!strcmp(name, "ok") || !strcmp(name, "cancel")) {
+    int ok = !strcmp(name, "ok");
+    expect_progress(r, 1, "plan loaded");
+    expect_progress(r, 2, "warmup");
+    expect_progress(r, 3, "measuring");
+    end = expect_run(r, 4, ok ? 7 : 9, ok ? 5 : -1, t);
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "truncated") || !strcmp(name, "oversize")) {
+    expect_error(r, 1, !strcmp(name, "truncated") ? EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED
+                                                 : EDGEWISE__BRIDGE__ERROR_CODE__TOO_LARGE, 1);
+    end = 2;
+    TU_CHECK(rc == 2, "exit code %d, want 2", rc);
+  } else if (!strcmp(name, "badchunk")) {
+    for (size_t i = 1; i <= 3; i++) expect_error(r, i, EDGEWISE__BRIDGE__ERROR_CODE__BAD_CHUNK, 0);
+    expect_progress(r, 4, "plan loaded");
+    end = 5;
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "version")) {
+    expect_error(r, 0, EDGEWISE__BRIDGE__ERROR_CODE__VERSION_MISMATCH, 1);
+    end = 1;
+    TU_CHECK(rc == 2, "exit code %d, want 2", rc);
+  } else if (!strcmp(name, "runfirst")) {
+    expect_error(r, 1, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0);
+    expect_error(r, 2, EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED, 0);
+    expect_progress(r, 3, "plan loaded");
+    expect_error(r, 4, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0);
+    expect_error(r, 5, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0);
+    expect_progress(r, 6, "warmup");
+    expect_progress(r, 7, "measuring");
+    end = expect_run(r, 8, 3, 2, t);
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else {
+    TU_CHECK(0, "unknown case %s", name);
+  }
+  TU_CHECK(r->n == end, "%zu replies, expected %zu", r->n, end);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) { printf("usage: agent_script write|check CASE FILE [RC]\n"); return 2; }
+  tiny_net t;
+  tiny_net_build(EDGEWISE__PLAN__KERNEL_ID__CONV3X3S1_WINOGRAD_F43, 3, &t);
+  int rc = 0;
+  if (!strcmp(argv[1], "write")) {
+    FILE *f = fopen(argv[3], "wb");
+    if (!f) { printf("cannot write %s\n", argv[3]); return 1; }
+    write_case(argv[2], f, &t);
+    rc = fclose(f) != 0;
+  } else {
+    reply r = read_replies(argv[3]);
+    check_case(argv[2], &r, argc > 4 ? atoi(argv[4]) : -1, &t);
+    for (size_t i = 0; i < r.n; i++) edgewise__bridge__envelope__free_unpacked(r.e[i], NULL);
+    free(r.e);
+    char what[64];
+    snprintf(what, sizeof(what), "agent_%s", argv[2]);
+    rc = tu_finish(what);
+  }
+  tiny_net_free(&t);
+  return rc;
+}

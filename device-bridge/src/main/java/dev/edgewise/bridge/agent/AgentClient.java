@@ -1,0 +1,177 @@
+package dev.edgewise.bridge.agent;
+
+import com.google.protobuf.ByteString;
+import dev.edgewise.bridge.proto.Bye;
+import dev.edgewise.bridge.proto.DeviceInfo;
+import dev.edgewise.bridge.proto.Envelope;
+import dev.edgewise.bridge.proto.Hello;
+import dev.edgewise.bridge.proto.LoadPlan;
+import dev.edgewise.bridge.proto.ProtocolVersion;
+import dev.edgewise.bridge.proto.Run;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A session with {@code edgewise-agent} over its stdin/stdout (device-bridge/docs/bridge-protocol.md):
+ * start the process (directly, or under an emulator such as {@code qemu-aarch64 -cpu max}), Hello,
+ * upload a plan in chunks, run, Bye. Messages are length-delimited {@link Envelope}s.
+ */
+public final class AgentClient implements AutoCloseable {
+    /** Largest LoadPlan chunk the agent accepts (EW_MAX_CHUNK in agent.h). */
+    public static final int CHUNK_BYTES = 1 << 20;
+
+    private final Process process;
+    private final OutputStream toAgent;
+    private final InputStream fromAgent;
+    private final String description;
+    private final boolean emulated;
+    private DeviceInfo deviceInfo;
+
+    /** What a Run produced: every streamed message in order, and the final Result (or Error). */
+    public record RunOutcome(List<Envelope> messages, Envelope last) {
+        public boolean succeeded() {
+            return last.hasResult();
+        }
+    }
+
+    private AgentClient(Process process, String description, boolean emulated) {
+        this.process = process;
+        this.toAgent = new BufferedOutputStream(process.getOutputStream());
+        this.fromAgent = new BufferedInputStream(process.getInputStream());
+        this.description = description;
+        this.emulated = emulated;
+    }
+
+    /**
+     * Starts {@code command} (the agent binary, possibly behind an emulator) and says Hello.
+     * {@code emulated} is recorded in the DeviceInfo so no timing of it passes for a device figure.
+     */
+    public static AgentClient start(List<String> command, boolean emulated) throws IOException {
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        AgentClient c = new AgentClient(p, String.join(" ", command), emulated);
+        try {
+            c.send(Envelope.newBuilder().setHello(Hello.newBuilder()
+                .setProtocolVersion(ProtocolVersion.PROTOCOL_V1_VALUE).setHostVersion("edgewise-java")).build());
+            Envelope first = c.receive();
+            if (!first.hasDeviceInfo()) {
+                throw new IOException("edgewise-agent (" + c.description + ") answered Hello with " + describe(first));
+            }
+            c.deviceInfo = first.getDeviceInfo().toBuilder().setEmulated(emulated).build();
+            return c;
+        } catch (IOException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    public DeviceInfo deviceInfo() {
+        return deviceInfo;
+    }
+
+    public boolean emulated() {
+        return emulated;
+    }
+
+    /** Uploads a plan in chunks of at most {@link #CHUNK_BYTES}; throws with the agent's Error if refused. */
+    public void loadPlan(byte[] plan) throws IOException {
+        loadPlan(plan, CHUNK_BYTES);
+    }
+
+    public void loadPlan(byte[] plan, int chunkBytes) throws IOException {
+        if (plan.length == 0 || chunkBytes <= 0 || chunkBytes > CHUNK_BYTES) {
+            throw new IllegalArgumentException("plan of " + plan.length + " bytes, chunk size " + chunkBytes);
+        }
+        ByteString sha = ByteString.copyFrom(sha256(plan));
+        int total = (plan.length + chunkBytes - 1) / chunkBytes;
+        for (int i = 0; i < total; i++) {
+            int off = i * chunkBytes;
+            int len = Math.min(chunkBytes, plan.length - off);
+            send(Envelope.newBuilder().setLoadPlan(LoadPlan.newBuilder().setIndex(i).setTotal(total)
+                .setTotalBytes(plan.length).setSha256(sha).setData(ByteString.copyFrom(plan, off, len))).build());
+        }
+        Envelope answer = receive();
+        if (!answer.hasProgress()) {
+            throw new IOException("edgewise-agent (" + description + ") refused the plan: " + describe(answer));
+        }
+    }
+
+    /** Sends Run and reads until its Result or an Error, handing each message to {@code onMessage}. */
+    public RunOutcome run(Run request, Consumer<Envelope> onMessage) throws IOException {
+        send(Envelope.newBuilder().setRun(request).build());
+        List<Envelope> seen = new ArrayList<>();
+        while (true) {
+            Envelope e = receive();
+            seen.add(e);
+            onMessage.accept(e);
+            if (e.hasResult() || e.hasError()) {
+                return new RunOutcome(seen, e);
+            }
+        }
+    }
+
+    public void send(Envelope e) throws IOException {
+        e.writeDelimitedTo(toAgent);
+        toAgent.flush();
+    }
+
+    public Envelope receive() throws IOException {
+        Envelope e = Envelope.parseDelimitedFrom(fromAgent);
+        if (e == null) {
+            throw new IOException("edgewise-agent (" + description + ") closed its output" + exitNote());
+        }
+        return e;
+    }
+
+    private String exitNote() {
+        try {
+            if (process.waitFor(2, TimeUnit.SECONDS)) {
+                return " and exited with " + process.exitValue();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return "";
+    }
+
+    static String describe(Envelope e) {
+        if (e.hasError()) {
+            return "Error " + e.getError().getCode() + ": " + e.getError().getMessage();
+        }
+        return e.getBodyCase().toString();
+    }
+
+    static byte[] sha256(byte[] data) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    /** Says Bye and waits for the agent to exit; returns its exit code. */
+    public int bye() throws IOException, InterruptedException {
+        send(Envelope.newBuilder().setBye(Bye.getDefaultInstance()).build());
+        toAgent.close();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IOException("edgewise-agent (" + description + ") did not exit after Bye");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+        }
+    }
+}
