@@ -7,6 +7,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 #include "agent.h"
+#include "run_sensors.h"
 #include "edgewise/rt.h"
 
 #define MAX_CORES 1024
@@ -143,6 +144,7 @@ void ew_device_info(const char *sysfs_root, Edgewise__Bridge__DeviceInfo *info) 
     free(cores);
   }
   info->memory_bytes = mem_total();
+  ew_device_info_sensors(sysfs_root, info);
 }
 
 void ew_device_info_free(Edgewise__Bridge__DeviceInfo *info) {
@@ -159,4 +161,5 @@ void ew_device_info_free(Edgewise__Bridge__DeviceInfo *info) {
     free(info->clusters[i]);
   }
   free(info->clusters);
+  ew_device_info_sensors_free(info);
 }

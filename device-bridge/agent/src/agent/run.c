@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "agent.h"
+#include "run_sensors.h"
 
 typedef struct run_state {
   const Edgewise__Bridge__Run *req;
@@ -14,6 +15,7 @@ typedef struct run_state {
   double *times, *ops;
   size_t n_times, cap_times;
   int cancelled;
+  run_sensors *sensors; /* NULL unless sensor_rate_hz > 0 */
 } run_state;
 
 static double now_seconds(void) {
@@ -35,7 +37,10 @@ static int check_request(agent *a, const Edgewise__Bridge__Run *r) {
   else if (r->warmup > EW_MAX_WARMUP) why = "warmup over 100000";
   else if (r->threads > EW_MAX_THREADS) why = "threads over 256";
   else if (r->n_cpus > EW_MAX_CPUS) why = "more than 1024 cpus";
-  else if (r->sensor_rate_hz != 0) why = "sensor sampling is not implemented by this agent";
+  else if (!(r->sensor_rate_hz >= 0 && r->sensor_rate_hz <= EW_MAX_SENSOR_HZ))
+    why = "sensor_rate_hz outside [0, 1000]";
+  else if (!(r->idle_baseline_seconds >= 0 && r->idle_baseline_seconds <= EW_MAX_IDLE_BASELINE))
+    why = "idle_baseline_seconds outside [0, 60]";
   for (size_t i = 0; !why && i < r->n_cpus; i++)
     if (r->cpus[i] >= EW_MAX_CPUS) why = "a cpu index over 1023";
   if (why) {
@@ -204,6 +209,12 @@ static void send_result(agent *a, run_state *st) {
   res.stats = &stats;
   res.cancelled = st->cancelled;
   res.threads = r->threads ? r->threads : 1;
+  Edgewise__Bridge__Energy energy;
+  if (st->sensors) {
+    ew_run_sensors_end(a, st->sensors, r->run_id, sv.count ? sv.mean : 0);
+    ew_run_sensors_fill(st->sensors, &energy);
+    res.energy = &energy;
+  }
   size_t n_out = r->return_outputs && st->n_times ? ew_model_num_outputs(a->model) : 0;
   Edgewise__Bridge__Tensor *outs = calloc(n_out + 1, sizeof(*outs));
   Edgewise__Bridge__Tensor **ptrs = calloc(n_out + 1, sizeof(*ptrs));
@@ -240,6 +251,7 @@ static void free_state(run_state *st) {
   free(st->ops);
   free(st->times);
   ew_session_free(st->s);
+  ew_run_sensors_free(st->sensors);
 }
 
 void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
@@ -247,18 +259,26 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
   run_state st = {.req = r};
   if (!prepare(a, &st)) { free_state(&st); return; }
   int ok = 1;
+  if (r->sensor_rate_hz > 0 && !(st.sensors = ew_run_sensors_begin(a, r))) {
+    ew_send_error(a, r->run_id, EDGEWISE__BRIDGE__ERROR_CODE__RUN_FAILED, 0,
+                  "Run %llu: out of memory for the sensor sampler", (unsigned long long)r->run_id);
+    free_state(&st);
+    return;
+  }
   ew_send_progress(a, r->run_id, "warmup", 0, r->warmup);
   for (uint32_t i = 0; ok && i < r->warmup && !st.cancelled; i++) {
     ok = iterate(a, &st, 0);
     poll_host(a, &st);
   }
   ew_send_progress(a, r->run_id, "measuring", 0, r->iterations);
+  if (st.sensors) ew_run_sensors_window(st.sensors);
   double end = now_seconds() + r->duration_seconds;
   while (ok && !st.cancelled) {
     if (r->iterations ? st.n_times >= r->iterations
                       : (st.n_times > 0 && now_seconds() >= end) || st.n_times >= EW_MAX_ITERATIONS)
       break;
     ok = iterate(a, &st, 1);
+    if (st.sensors) ew_run_sensors_flush(a, st.sensors, r->run_id);
     poll_host(a, &st);
   }
   if (ok) send_result(a, &st);
