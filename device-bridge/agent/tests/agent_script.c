@@ -2,7 +2,9 @@
 /* Scripted sessions for edgewise-agent (run_agent_case.sh):
  *   agent_script write CASE FILE      writes the host->agent byte stream of CASE
  *   agent_script check CASE FILE RC   checks the agent's answers (FILE) and exit code RC
- * Cases: ok, truncated, oversize, badchunk, version, runfirst, cancel. */
+ * Cases: ok, truncated, oversize, badchunk, version, runfirst, cancel, sensors (the agent reads
+ * the fake sysfs tree FILE.sysfs that write makes). */
+#include <sys/stat.h>
 #include <string.h>
 #include "agent.h"
 #include "plan_builder.h"
@@ -56,6 +58,7 @@ static void load(FILE *f, const tiny_net *t) {
 
 /* iterations 0: a one-hour duration run (the cancel case) */
 static int wrong_dims; /* 1: the input claims dims 1x2x3, which no tiny_net input has */
+static double sensor_hz; /* Run.sensor_rate_hz of the next run() */
 
 static void run(FILE *f, const tiny_net *t, uint64_t id, uint32_t iterations, size_t input_bytes) {
   Edgewise__Bridge__Tensor in = EDGEWISE__BRIDGE__TENSOR__INIT;
@@ -74,6 +77,8 @@ static void run(FILE *f, const tiny_net *t, uint64_t id, uint32_t iterations, si
   r.n_inputs = 1;
   r.inputs = ins;
   r.return_outputs = 1;
+  r.sensor_rate_hz = sensor_hz;
+  r.idle_baseline_seconds = sensor_hz > 0 ? 0.05 : 0;
   Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   e.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN;
   e.run = &r;
@@ -87,6 +92,29 @@ static void simple(FILE *f, int body) {
   e.body_case = body;
   if (body == EDGEWISE__BRIDGE__ENVELOPE__BODY_CANCEL) e.cancel = &c; else e.bye = &b;
   put(f, &e);
+}
+
+static void put_file(const char *dir, const char *rel, const char *text) {
+  char p[600];
+  snprintf(p, sizeof(p), "%s/%s", dir, rel);
+  for (char *c = p + strlen(dir) + 1; *c; c++)
+    if (*c == '/') { *c = 0; mkdir(p, 0755); *c = '/'; }
+  FILE *f = fopen(p, "w");
+  if (f) { fputs(text, f); fclose(f); }
+}
+
+/* a phone-like tree: battery in uA/uV (negative while discharging), one zone, one cpu */
+static void sensor_tree(const char *file) {
+  char dir[520];
+  snprintf(dir, sizeof(dir), "%s.sysfs", file);
+  mkdir(dir, 0755);
+  put_file(dir, "class/power_supply/battery/current_now", "-350000\n");
+  put_file(dir, "class/power_supply/battery/voltage_now", "3800000\n");
+  put_file(dir, "class/thermal/thermal_zone0/type", "cpu-thermal\n");
+  put_file(dir, "class/thermal/thermal_zone0/temp", "45000\n");
+  put_file(dir, "class/thermal/thermal_zone0/trip_point_0_temp", "80000\n");
+  put_file(dir, "devices/system/cpu/cpu0/cpufreq/scaling_cur_freq", "1800000\n");
+  put_file(dir, "devices/system/cpu/cpu0/cpufreq/scaling_governor", "performance\n");
 }
 
 static void write_case(const char *name, FILE *f, const tiny_net *t) {
@@ -120,6 +148,10 @@ static void write_case(const char *name, FILE *f, const tiny_net *t) {
     run(f, t, 4, 2, in_bytes);
     wrong_dims = 0;
     run(f, t, 3, 2, in_bytes);
+  } else if (!strcmp(name, "sensors")) {
+    load(f, t);
+    sensor_hz = 200;
+    run(f, t, 11, 5, in_bytes);
   } else if (!strcmp(name, "cancel")) {
     load(f, t);
     run(f, t, 9, 0, in_bytes);
@@ -209,7 +241,57 @@ static size_t expect_run(const reply *r, size_t i, uint64_t id, int want_count, 
   return i + 1;
 }
 
-static void check_case(const char *name, const reply *r, int rc, const tiny_net *t) {
+/* Takes the sample messages out of r (they interleave with timings) and checks them and the
+ * DeviceInfo and Result.energy against the tree of sensor_tree(). */
+static void check_sensors(reply *r) {
+  size_t kept = 0, power = 0, thermal = 0, freq = 0;
+  for (size_t i = 0; i < r->n; i++) {
+    Edgewise__Bridge__Envelope *e = r->e[i];
+    if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_POWER_SAMPLE) {
+      power++;
+      TU_CHECK(!strcmp(e->power_sample->source, "battery:battery") && fabs(e->power_sample->watts - 1.33) < 1e-9 &&
+               e->power_sample->run_id == 11, "power sample %s %.9g W", e->power_sample->source, e->power_sample->watts);
+    } else if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_THERMAL_SAMPLE) {
+      thermal++;
+      TU_CHECK(!strcmp(e->thermal_sample->zone, "thermal_zone0/cpu-thermal") && e->thermal_sample->celsius == 45.0,
+               "thermal sample %s %g", e->thermal_sample->zone, e->thermal_sample->celsius);
+    } else if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_FREQUENCY_SAMPLE) {
+      freq++;
+      TU_CHECK(e->frequency_sample->cpu == 0 && e->frequency_sample->khz == 1800000 &&
+               !strcmp(e->frequency_sample->governor, "performance"), "frequency sample");
+    } else {
+      r->e[kept++] = e;
+      continue;
+    }
+    edgewise__bridge__envelope__free_unpacked(e, NULL);
+  }
+  r->n = kept;
+  /* boundary samples alone: baseline start and end, window start and end */
+  TU_CHECK(power >= 4 && power == thermal && power == freq, "samples: %zu power %zu thermal %zu freq", power,
+           thermal, freq);
+  const Edgewise__Bridge__DeviceInfo *di = kept ? r->e[0]->device_info : NULL;
+  TU_CHECK(di && di->n_sensors == 3 && di->n_sensor_list == 3, "DeviceInfo lists %zu sensors", di ? di->n_sensors : 0);
+  if (di && di->n_sensor_list == 3) {
+    TU_CHECK(!strcmp(di->sensor_list[0]->kind, "battery") && strstr(di->sensors[0], "battery battery ") == di->sensors[0] &&
+             strstr(di->sensor_list[0]->path, "class/power_supply/battery/current_now"), "battery entry: %s", di->sensors[0]);
+    TU_CHECK(di->sensor_list[1]->n_trip_celsius == 1 && di->sensor_list[1]->trip_celsius[0] == 80.0, "trip point");
+  }
+  const Edgewise__Bridge__Result *res = kept && r->e[kept - 1]->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RESULT
+                                             ? r->e[kept - 1]->result : NULL;
+  const Edgewise__Bridge__Energy *en = res ? res->energy : NULL;
+  TU_CHECK(en && en->measured && !strcmp(en->source, "battery:battery") && !strcmp(en->method, "mean-instantaneous"),
+           "energy: %s %s", en ? en->source : "(none)", en ? en->method : "");
+  if (en) {
+    TU_CHECK(fabs(en->idle_watts - 1.33) < 1e-9 && fabs(en->window_watts - 1.33) < 1e-9 &&
+             fabs(en->joules_per_inference) < 1e-12 && en->inferences_per_second_per_watt == 0,
+             "constant 1.33 W: idle %.9g window %.9g J %.3g", en->idle_watts, en->window_watts, en->joules_per_inference);
+    TU_CHECK(en->baseline_seconds >= 0.05 && en->window_seconds > 0 && en->samples == power + thermal + freq &&
+             !en->frequency_throttled && !en->thermal_throttled, "energy window %g/%g s, %u samples",
+             en->baseline_seconds, en->window_seconds, en->samples);
+  }
+}
+
+static void check_case(const char *name, reply *r, int rc, const tiny_net *t) {
   const int DI = EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO;
   if (strcmp(name, "version")) {
     TU_CHECK(body(r, 0) == DI, "first reply is body %d, want DeviceInfo", body(r, 0));
@@ -218,7 +300,14 @@ static void check_case(const char *name, const reply *r, int rc, const tiny_net 
                r->e[0]->device_info->n_clusters >= 1, "DeviceInfo incomplete");
   }
   size_t end = r->n;
-  if (!strcmp(name, "ok") || !strcmp(name, "cancel")) {
+  if (!strcmp(name, "sensors")) {
+    check_sensors(r);
+    expect_progress(r, 1, "plan loaded");
+    expect_progress(r, 2, "warmup");
+    expect_progress(r, 3, "measuring");
+    end = expect_run(r, 4, 11, 5, t);
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "ok") || !strcmp(name, "cancel")) {
     int ok = !strcmp(name, "ok");
     expect_progress(r, 1, "plan loaded");
     expect_progress(r, 2, "warmup");
@@ -263,6 +352,7 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "write")) {
     FILE *f = fopen(argv[3], "wb");
     if (!f) { printf("cannot write %s\n", argv[3]); return 1; }
+    if (!strcmp(argv[2], "sensors")) sensor_tree(argv[3]);
     write_case(argv[2], f, &t);
     rc = fclose(f) != 0;
   } else {

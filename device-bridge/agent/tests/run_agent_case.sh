@@ -5,7 +5,9 @@ set -u
 emu="$1"; agent="$2"; script="$3"; case="$4"; dir="$5"
 mkdir -p "$dir"
 $emu "$script" write "$case" "$dir/$case.in" || exit 1
-$emu "$agent" < "$dir/$case.in" > "$dir/$case.out" 2> "$dir/$case.err"
+args=""
+[ "$case" = sensors ] && args="--sysfs-root $dir/$case.in.sysfs"
+$emu "$agent" $args < "$dir/$case.in" > "$dir/$case.out" 2> "$dir/$case.err"
 rc=$?
 cat "$dir/$case.err"
 exec $emu "$script" check "$case" "$dir/$case.out" "$rc"
