@@ -1,8 +1,9 @@
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700
 /* Sensors against fake sysfs trees written (and rewritten while sampling) by this test:
  * discovery, unit conventions, counter wrap-around, the energy arithmetic, throttling flags and
  * the sampling thread. */
 #include <errno.h>
+#include <ftw.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -39,7 +40,19 @@ static void putll(const char *rel, long long v) {
   put(rel, b);
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st; (void)flag; (void)ftw;
+  return remove(path);
+}
+
+/* the previous tree, if any, goes first: each run leaves nothing behind in TMPDIR */
+static void drop_root(void) {
+  if (root[0]) nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+  root[0] = 0;
+}
+
 static void new_root(const char *tag) {
+  drop_root();
   snprintf(root, sizeof(root), "%s/ew_sensors_%s_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", tag);
   if (!mkdtemp(root)) { printf("mkdtemp: %s\n", strerror(errno)); exit(1); }
 }
@@ -260,5 +273,6 @@ int main(void) {
   ew_sensors_free(&set);
   check_instant_energy();
   check_no_sensors();
+  drop_root();
   return tu_finish("test_sensors");
 }

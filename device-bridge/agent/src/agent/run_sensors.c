@@ -113,6 +113,11 @@ void ew_run_sensors_end(agent *a, run_sensors *rs, uint64_t run_id, double mean_
   ew_energy_compute(&rs->set, s, k, rs->t_base, rs->t_idle_end, rs->t_win, rs->t_end, mean_latency, &rs->energy);
   rs->samples = k;
   free(s);
+  if (rs->sp.dropped && rs->energy.measured) { /* the window's end is missing: no number */
+    rs->energy.measured = 0;
+    snprintf(rs->energy.source, sizeof(rs->energy.source), "none: sample buffer full, %zu readings dropped",
+             rs->sp.dropped);
+  }
 }
 
 void ew_run_sensors_fill(const run_sensors *rs, Edgewise__Bridge__Energy *e) {

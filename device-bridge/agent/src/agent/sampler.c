@@ -33,7 +33,7 @@ static void append(ew_sampler *sp, const ew_sample *s) {
   if (sp->n == sp->cap) {
     size_t cap = sp->cap ? 2 * sp->cap : 256;
     ew_sample *g = cap <= EW_MAX_SAMPLES ? realloc(sp->buf, cap * sizeof(*g)) : NULL;
-    if (!g) return;
+    if (!g) { sp->dropped++; return; }
     sp->buf = g;
     sp->cap = cap;
   }

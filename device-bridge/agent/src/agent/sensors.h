@@ -58,7 +58,7 @@ typedef struct ew_sampler {
   const ew_sensors *set;
   double period, t0;
   ew_sample *buf;
-  size_t n, cap;
+  size_t n, cap, dropped; /* dropped: readings lost to a full buffer */
   double *prev_value, *prev_t; /* per sensor, for counter deltas */
   int stop, running;
   pthread_t th;
