@@ -38,14 +38,17 @@ public final class EdgewiseCommand implements Runnable {
         return cl;
     }
 
-    /** Opens the workbench window; the GUI lives in dev.edgewise.app.gui, loaded only when asked for. */
+    /**
+     * Opens the workbench window. Reached by reflection so that command-line runs never load
+     * JavaFX (start-up time, and no display libraries needed for the CLI).
+     */
     public static int openGui(String[] args) {
         try {
             Class<?> launcher = Class.forName("dev.edgewise.app.gui.GuiLauncher");
             launcher.getMethod("launch", String[].class).invoke(null, (Object) args);
             return 0;
         } catch (ClassNotFoundException e) {
-            System.err.println("edgewise: this build has no workbench window yet; use a subcommand (edgewise --help)");
+            System.err.println("edgewise: the workbench window is missing from this build; use a subcommand (edgewise --help)");
             return 2;
         } catch (ReflectiveOperationException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
