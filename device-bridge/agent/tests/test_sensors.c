@@ -28,10 +28,14 @@ static void put(const char *rel, const char *text) {
   *slash = 0;
   mkdirs(p);
   *slash = '/';
-  FILE *f = fopen(p, "w");
-  if (!f) { printf("cannot write %s: %s\n", p, strerror(errno)); exit(1); }
+  /* written aside and renamed: like sysfs, a reader never sees a half-written value */
+  char tmp[520];
+  snprintf(tmp, sizeof(tmp), "%s.tmp", p);
+  FILE *f = fopen(tmp, "w");
+  if (!f) { printf("cannot write %s: %s\n", tmp, strerror(errno)); exit(1); }
   fputs(text, f);
   fclose(f);
+  if (rename(tmp, p) != 0) { printf("cannot rename %s: %s\n", tmp, strerror(errno)); exit(1); }
 }
 
 static void putll(const char *rel, long long v) {
