@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -73,7 +74,7 @@ final class OptimizeCommand implements Callable<Integer> {
         description = "Per-layer precision: float, fp16, int8-weights, int8 (repeatable).")
     List<String> layerPrecision = List.of();
 
-    @Option(names = "--calibration", paramLabel = "PATH", description = "Calibration samples: .csv (label optional) or .npy.")
+    @Option(names = "--calibration", paramLabel = "PATH", description = "Calibration samples: .csv (label optional), .npy, or a folder of images.")
     Path calibration;
 
     @Option(names = "--calibration-method", defaultValue = "minmax", description = "minmax, percentile or entropy.")
@@ -89,7 +90,8 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--settings", paramLabel = "FILE", description = "Apply saved settings (options given here override).")
     Path settingsFile;
 
-    @Option(names = "--eval", paramLabel = "PATH", description = "Evaluate baseline and optimized model on these samples.")
+    @Option(names = "--eval", paramLabel = "PATH", description = "Evaluate baseline and optimized model on these samples (.csv, .npy, or a folder with one"
+            + " image subfolder per class).")
     Path eval;
 
     @Option(names = "--per-layer", description = "With --eval: print SQNR and cosine of every intermediate tensor.")
@@ -100,6 +102,9 @@ final class OptimizeCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
+
+    @Mixin
+    ImageOptions images = new ImageOptions();
 
     @Override
     public Integer call() throws EdgewiseException {
@@ -121,7 +126,7 @@ final class OptimizeCommand implements Callable<Integer> {
         progress("loading " + model.getFileName());
         Graph original = analyzer.importers().load(model, ImportOptions.DEFAULT);
         OptimizationSettings settings = settings(original);
-        Dataset calib = calibrationData(original, err);
+        Dataset calib = calibrationData(original, settings, err);
         Optimizer.Outcome outcome = Optimizer.optimize(original, settings, calib, this::progress);
         byte[] bytes = OnnxExporter.toBytes(outcome.graph());
         Path settingsOut = output.resolveSibling(output.getFileName() + ".settings.json");
@@ -136,7 +141,7 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         Evaluation.Result result = null;
         if (eval != null) {
-            Dataset data = Dataset.load(eval, OrtModel.inputElements(original));
+            Dataset data = Dataset.load(eval, OrtModel.inputShape(original), settings.imagePreprocessing());
             progress("evaluating on " + data.size() + " samples of " + eval.getFileName());
             result = Evaluation.compare(original, outcome.graph(), data, true);
         }
@@ -199,12 +204,16 @@ final class OptimizeCommand implements Callable<Integer> {
         if (calibration != null || randomCalibration != null) {
             s = s.withCalibration(calibrationMethod, percentile, null, null, null);
         }
+        if (images.given() || isFolder(calibration) || isFolder(eval)) {
+            // stored so that the same folder gives the same inputs when the settings are applied again
+            s = s.withImagePreprocessing(images.over(s.imagePreprocessing()));
+        }
         return s.withSource(original.metadata().sha256().isEmpty() ? null : original.metadata().sha256());
     }
 
-    private Dataset calibrationData(Graph g, PrintWriter err) throws EdgewiseException {
+    private Dataset calibrationData(Graph g, OptimizationSettings s, PrintWriter err) throws EdgewiseException {
         if (calibration != null) {
-            return Dataset.load(calibration, OrtModel.inputElements(g));
+            return Dataset.load(calibration, OrtModel.inputShape(g), s.imagePreprocessing());
         }
         if (randomCalibration != null) {
             err.println();
@@ -212,6 +221,10 @@ final class OptimizeCommand implements Callable<Integer> {
             return Dataset.random(randomCalibration, OrtModel.inputElements(g), 1);
         }
         return null;
+    }
+
+    private static boolean isFolder(Path p) {
+        return p != null && Files.isDirectory(p);
     }
 
     private static double parseFraction(String layer, String v) {

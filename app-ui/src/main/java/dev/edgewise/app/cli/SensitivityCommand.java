@@ -1,10 +1,12 @@
 package dev.edgewise.app.cli;
 
 import dev.edgewise.core.eval.Dataset;
+import dev.edgewise.core.eval.ImagePreprocessing;
 import dev.edgewise.core.eval.Job;
 import dev.edgewise.core.eval.OrtModel;
 import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.Graph;
+import dev.edgewise.core.optimize.OptimizationSettings;
 import dev.edgewise.core.optimize.SensitivityAnalysis;
 import dev.edgewise.core.spi.ImportOptions;
 import dev.edgewise.core.spi.ModelImporters;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -30,7 +33,7 @@ final class SensitivityCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.onnx).")
     Path model;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH", description = "Evaluation samples: .csv or .npy.")
+    @Option(names = "--data", required = true, paramLabel = "PATH", description = "Evaluation samples: .csv, .npy, or a folder with one image subfolder per class.")
     Path data;
 
     @Option(names = "--calibration", paramLabel = "PATH", description = "Calibration samples for int8 (default: first 100 of --data).")
@@ -53,14 +56,18 @@ final class SensitivityCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Show stack traces of errors.")
     boolean verbose;
 
+    @Mixin
+    ImageOptions images = new ImageOptions();
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Graph g = ModelImporters.fromClasspath().load(model, ImportOptions.DEFAULT);
-        long n = OrtModel.inputElements(g);
-        Dataset d = Dataset.load(data, n);
-        Dataset c = calibration == null ? null : Dataset.load(calibration, n);
+        long[] shape = OrtModel.inputShape(g);
+        ImagePreprocessing prep = images.over(null);
+        Dataset d = Dataset.load(data, shape, prep);
+        Dataset c = calibration == null ? null : Dataset.load(calibration, shape, prep);
         double[] lv = levels == null ? SensitivityAnalysis.DEFAULT_LEVELS : levels.stream().mapToDouble(Double::doubleValue).toArray();
         SensitivityAnalysis.Options o = new SensitivityAnalysis.Options(lv, !noInt8, "minmax", budget,
             Runtime.getRuntime().availableProcessors());
@@ -83,7 +90,11 @@ final class SensitivityCommand implements Callable<Integer> {
         out.print(SensitivityAnalysis.table(r));
         if (saveSettings != null) {
             try {
-                AtomicFiles.writeString(saveSettings, r.recommendedSettings(!noInt8).toJson());
+                OptimizationSettings rec = r.recommendedSettings(!noInt8);
+                if (java.nio.file.Files.isDirectory(data) || (calibration != null && java.nio.file.Files.isDirectory(calibration))) {
+                    rec = rec.withImagePreprocessing(prep);
+                }
+                AtomicFiles.writeString(saveSettings, rec.toJson());
             } catch (IOException e) {
                 throw new EdgewiseException(EdgewiseException.ErrorCode.IO_ERROR, saveSettings + ": cannot write: " + e.getMessage(), e);
             }

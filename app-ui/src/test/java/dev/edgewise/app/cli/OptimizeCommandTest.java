@@ -102,4 +102,64 @@ class OptimizeCommandTest {
             "--calibration", sample("data/digits_calib.csv"), "--eval", sample("data/digits_test.csv"),
             "-o", dir.resolve("m.onnx").toString())).isZero();
     }
+
+    /** CSV rows (values k/16) as 8x8 grey PNGs of pixel 15k: {@code --image-scale 1/240} reads them back exactly. */
+    private static void writeDigitPngs(Path csv, Path root, boolean perLabel, int limit) throws Exception {
+        List<String> rows = Files.readAllLines(csv).stream().filter(l -> !l.isBlank()).limit(limit).toList();
+        for (int i = 0; i < rows.size(); i++) {
+            String[] f = rows.get(i).split(",");
+            int off = f.length - 64;
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            for (int p = 0; p < 64; p++) {
+                img.getRaster().setSample(p % 8, p / 8, 0, Math.round(Float.parseFloat(f[p + off]) * 240));
+            }
+            Path dir = Files.createDirectories(perLabel ? root.resolve(f[0]) : root);
+            javax.imageio.ImageIO.write(img, "png", dir.resolve(String.format("%04d.png", i)).toFile());
+        }
+    }
+
+    @Test
+    void imageFoldersCalibrateAndEvaluateLikeTheCsvAndTheScaleIsSaved(@TempDir Path dir) throws Exception {
+        Path test = dir.resolve("test");
+        Path calib = dir.resolve("calib");
+        writeDigitPngs(Path.of(sample("data/digits_test.csv")), test, true, Integer.MAX_VALUE);
+        writeDigitPngs(Path.of(sample("data/digits_calib.csv")), calib, false, Integer.MAX_VALUE);
+        String model = sample("models/digits_cnn.onnx");
+        Path fromCsv = dir.resolve("csv.onnx");
+        assertThat(run("optimize", model, "--quantize", "int8", "--calibration", sample("data/digits_calib.csv"),
+            "--eval", sample("data/digits_test.csv"), "-o", fromCsv.toString())).as(err.toString()).isZero();
+        String csvAccuracy = accuracyLine(out.toString());
+        out.getBuffer().setLength(0);
+
+        Path fromPng = dir.resolve("png.onnx");
+        assertThat(run("optimize", model, "--quantize", "int8", "--calibration", calib.toString(), "--eval", test.toString(),
+            "--image-scale", "1/240", "-o", fromPng.toString())).as(err.toString()).isZero();
+        assertThat(accuracyLine(out.toString())).isEqualTo(csvAccuracy).contains("99.78%");
+        assertThat(Files.readAllBytes(fromPng)).isEqualTo(Files.readAllBytes(fromCsv)); // same calibrated ranges
+        String json = Files.readString(dir.resolve("png.onnx.settings.json"));
+        assertThat(json).contains("imagePreprocessing", "\"scale\" : " + (1.0 / 240), "\"order\" : \"rgb\"");
+        out.getBuffer().setLength(0);
+
+        // the saved scale is applied again without --image-scale
+        assertThat(run("optimize", model, "--settings", dir.resolve("png.onnx.settings.json").toString(),
+            "--eval", test.toString(), "-o", dir.resolve("again.onnx").toString())).as(err.toString()).isZero();
+        assertThat(accuracyLine(out.toString())).isEqualTo(csvAccuracy);
+        out.getBuffer().setLength(0);
+
+        assertThat(run("sensitivity", model, "--data", test.toString(), "--image-scale", "1/240", "--levels", "0.5",
+            "--no-int8")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("baseline accuracy: 99.78%");
+    }
+
+    @Test
+    void emptyImageFolderIsAUserErrorNamingIt(@TempDir Path dir) throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("nothing-here"));
+        assertThat(run("optimize", sample("models/digits_cnn.onnx"), "--prune", "0.5", "--eval", empty.toString(),
+            "-o", dir.resolve("x.onnx").toString())).isNotZero();
+        assertThat(err.toString()).contains("nothing-here", "no images");
+    }
+
+    private static String accuracyLine(String text) {
+        return text.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).contains("accuracy")).findFirst().orElse("(none)");
+    }
 }

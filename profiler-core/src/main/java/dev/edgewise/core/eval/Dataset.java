@@ -39,6 +39,21 @@ public record Dataset(List<float[]> samples, int[] labels, String source, boolea
         return new Dataset(samples.subList(0, k), labels == null ? null : java.util.Arrays.copyOf(labels, k), source, random);
     }
 
+    /**
+     * The data source for a path: a folder is read as images ({@link ImageFolder}, converted to the
+     * input's NCHW shape with {@code images}), a file as CSV or .npy by extension.
+     */
+    public static Dataset load(Path path, long[] inputShape, ImagePreprocessing images) throws EdgewiseException {
+        if (Files.isDirectory(path)) {
+            return ImageFolder.read(path, inputShape, images == null ? ImagePreprocessing.DEFAULT : images);
+        }
+        long elements = 1;
+        for (long d : inputShape) {
+            elements *= d;
+        }
+        return load(path, elements);
+    }
+
     /** CSV (.csv) or NumPy (.npy) by extension; {@code elements} is the size of one input sample. */
     public static Dataset load(Path file, long elements) throws EdgewiseException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -76,6 +76,11 @@ public final class OrtModel implements AutoCloseable {
         return n;
     }
 
+    /** The static shape of the single input (a symbolic batch dimension counts as 1). */
+    public static long[] inputShape(Graph g) throws EdgewiseException {
+        return staticShape(g.inputs().get(0));
+    }
+
     private static long[] staticShape(TensorInfo in) throws EdgewiseException {
         if (!in.shape().hasRank()) {
             throw new EdgewiseException(ErrorCode.INVALID_DIMENSION, "input '" + in.name() + "' has no known shape");

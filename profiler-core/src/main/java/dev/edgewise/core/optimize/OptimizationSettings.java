@@ -3,6 +3,7 @@ package dev.edgewise.core.optimize;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.edgewise.core.eval.ImagePreprocessing;
 import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.EdgewiseException.ErrorCode;
 import java.io.IOException;
@@ -24,6 +25,7 @@ import java.util.TreeMap;
  * @param activationRanges   calibrated [min, max] per activation tensor (filled by calibration)
  * @param structuredFraction fraction of each prunable Conv's filters removed (structured), or null
  * @param structuredNorm     "l1" or "l2": the filter norm that ranks filters
+ * @param imagePreprocessing how image-folder samples were scaled and normalised (null: no image data)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OptimizationSettings(int version, String sourceModelSha256, Double pruneSparsity,
@@ -31,7 +33,7 @@ public record OptimizationSettings(int version, String sourceModelSha256, Double
                                    String quantize, Map<String, String> layerPrecision, String calibrationMethod,
                                    Double calibrationPercentile, String calibrationData, Integer calibrationSamples,
                                    Map<String, double[]> activationRanges, Double structuredFraction,
-                                   String structuredNorm) {
+                                   String structuredNorm, ImagePreprocessing imagePreprocessing) {
     public static final int VERSION = 1;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
@@ -49,37 +51,44 @@ public record OptimizationSettings(int version, String sourceModelSha256, Double
     }
 
     public static OptimizationSettings none() {
-        return new OptimizationSettings(VERSION, null, null, null, null, "float", null, null, null, null, null, null, null, null);
+        return new OptimizationSettings(VERSION, null, null, null, null, "float", null, null, null, null, null, null, null, null, null);
     }
 
     public OptimizationSettings withStructured(Double fraction, String norm) {
         return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning, quantize,
             layerPrecision, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
-            fraction, norm);
+            fraction, norm, imagePreprocessing);
     }
 
     public OptimizationSettings withPrune(Double sparsity, Map<String, Double> perLayer, List<String> exclude) {
         return new OptimizationSettings(version, sourceModelSha256, sparsity, perLayer, exclude, quantize, layerPrecision,
             calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
-            structuredFraction, structuredNorm);
+            structuredFraction, structuredNorm, imagePreprocessing);
     }
 
     public OptimizationSettings withQuantize(String mode, Map<String, String> perLayer) {
         return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning, mode,
             perLayer, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
-            structuredFraction, structuredNorm);
+            structuredFraction, structuredNorm, imagePreprocessing);
     }
 
     public OptimizationSettings withCalibration(String method, Double percentile, String data, Integer samples,
                                                 Map<String, double[]> ranges) {
         return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning,
-            quantize, layerPrecision, method, percentile, data, samples, ranges, structuredFraction, structuredNorm);
+            quantize, layerPrecision, method, percentile, data, samples, ranges, structuredFraction, structuredNorm,
+            imagePreprocessing);
     }
 
     public OptimizationSettings withSource(String sha256) {
         return new OptimizationSettings(version, sha256, pruneSparsity, layerSparsity, excludeFromPruning, quantize,
             layerPrecision, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
-            structuredFraction, structuredNorm);
+            structuredFraction, structuredNorm, imagePreprocessing);
+    }
+
+    public OptimizationSettings withImagePreprocessing(ImagePreprocessing images) {
+        return new OptimizationSettings(version, sourceModelSha256, pruneSparsity, layerSparsity, excludeFromPruning, quantize,
+            layerPrecision, calibrationMethod, calibrationPercentile, calibrationData, calibrationSamples, activationRanges,
+            structuredFraction, structuredNorm, images);
     }
 
     public boolean prunes() {
