@@ -1,11 +1,15 @@
 package dev.edgewise.core.optimize;
 
+import dev.edgewise.core.analysis.DimBindings;
+import dev.edgewise.core.analysis.ShapeInference;
 import dev.edgewise.core.ir.Attribute;
+import dev.edgewise.core.ir.EdgewiseException;
 import dev.edgewise.core.ir.Graph;
 import dev.edgewise.core.ir.GraphBuilder;
 import dev.edgewise.core.ir.Node;
 import dev.edgewise.core.ir.Shape;
 import dev.edgewise.core.ir.TensorData;
+import dev.edgewise.core.ir.TensorInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,8 +30,12 @@ import java.util.Set;
  * carry the same channel set, into the input channels of the next Conv or, after Flatten, the
  * matching columns of a Gemm. Element-wise ops joining two channel sets (residual Adds) force
  * equal sets: the conv producing the other operand (through BN, activations, pooling) joins the
- * group and all of them keep the same filters, ranked by their summed norms. A filter feeding
- * anything else (Concat, Reshape, a graph output) is left alone and named in the stats as skipped.
+ * group and all of them keep the same filters, ranked by their summed norms. Through a Concat on
+ * the channel axis the set continues at its branch's channel offset, so the concat's consumers
+ * (pooling, BN, Conv inputs, Gemm columns after Flatten) drop the matching channels; each branch
+ * is its own group and their removals are merged per tensor. A filter feeding anything else
+ * (Reshape, a graph output, an element-wise op or depthwise conv after a Concat) is left alone
+ * and named in the stats as skipped.
  */
 public final class StructuredPruning {
     private static final Set<String> UNARY = Set.of("Relu", "Clip", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish",
@@ -39,8 +47,18 @@ public final class StructuredPruning {
     private StructuredPruning() {
     }
 
-    /** One slice of an initializer along {@code axis}, in blocks of {@code block} (the kept channels come later). */
-    private record Slice(String tensor, int axis, int block) {
+    /**
+     * One slice of an initializer along {@code axis}, in blocks of {@code block}: the group's channel
+     * c sits at unit {@code offset + c} of the axis (offset > 0 after a Concat).
+     */
+    private record Slice(String tensor, int axis, int block, int offset) {
+        Slice(String tensor, int axis, int block) {
+            this(tensor, axis, block, 0);
+        }
+    }
+
+    /** Where the group's channels sit in a tensor: from {@code offset}, in a channel axis {@code width} wide. */
+    private record Position(int offset, int width) {
     }
 
     /** Convs whose output channels must stay identical (joined by element-wise ops), and every tensor to slice. */
@@ -48,29 +66,25 @@ public final class StructuredPruning {
         final List<Node> producers = new ArrayList<>();
         final List<Slice> slices = new ArrayList<>();
         final List<Node> depthwise = new ArrayList<>();
-        final Set<String> carried = new LinkedHashSet<>();
+        final Map<String, Position> carried = new LinkedHashMap<>();
+        final Map<String, Long> channelsOf;
         final Deque<String> work = new ArrayDeque<>();
         int channels;
         int[] keep;
+
+        Group(Map<String, Long> channelsOf) {
+            this.channelsOf = channelsOf;
+        }
+
+        Position own() {
+            return new Position(0, channels);
+        }
     }
 
     public static PassResult apply(Graph g, double fraction, Norm norm) {
-        List<Group> groups = new ArrayList<>();
+        List<Group> groups = groups(g, fraction, norm);
         Set<Node> grouped = new java.util.HashSet<>();
-        for (WeightLayer l : WeightLayer.find(g)) {
-            Node n = l.node();
-            if (grouped.contains(n) || !n.opType().equals("Conv") || n.attrInt("group", 1) != 1) {
-                continue;
-            }
-            Group grp = group(g, n);
-            if (grp != null && grp.producers.stream().noneMatch(grouped::contains)) {
-                grp.keep = choose(g, grp, fraction, norm);
-                if (grp.keep != null) {
-                    groups.add(grp);
-                    grouped.addAll(grp.producers);
-                }
-            }
-        }
+        groups.forEach(grp -> grouped.addAll(grp.producers));
         Set<Node> followers = new java.util.HashSet<>();
         groups.forEach(grp -> followers.addAll(grp.depthwise));
         List<LayerStats> stats = new ArrayList<>();
@@ -84,6 +98,36 @@ public final class StructuredPruning {
             }
         }
         return rebuild(g, groups, stats);
+    }
+
+    /** The kept filter indices (ascending) of every pruned Conv, by node name; for checking the rewiring. */
+    static Map<String, int[]> keptFilters(Graph g, double fraction, Norm norm) {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        for (Group grp : groups(g, fraction, norm)) {
+            grp.producers.forEach(n -> out.put(n.name(), grp.keep));
+        }
+        return out;
+    }
+
+    private static List<Group> groups(Graph g, double fraction, Norm norm) {
+        List<Group> groups = new ArrayList<>();
+        Set<Node> grouped = new java.util.HashSet<>();
+        Map<String, Long> channelsOf = concatInputChannels(g);
+        for (WeightLayer l : WeightLayer.find(g)) {
+            Node n = l.node();
+            if (grouped.contains(n) || !n.opType().equals("Conv") || n.attrInt("group", 1) != 1) {
+                continue;
+            }
+            Group grp = group(g, n, channelsOf);
+            if (grp != null && grp.producers.stream().noneMatch(grouped::contains)) {
+                grp.keep = choose(g, grp, fraction, norm);
+                if (grp.keep != null) {
+                    groups.add(grp);
+                    grouped.addAll(grp.producers);
+                }
+            }
+        }
+        return groups;
     }
 
     /** Filters kept (ascending) for the whole group: the largest summed norms across its producers. */
@@ -106,8 +150,8 @@ public final class StructuredPruning {
     }
 
     /** Starts a group at one conv and follows every use of its channels; null when some use cannot be rewired. */
-    private static Group group(Graph g, Node conv) {
-        Group grp = new Group();
+    private static Group group(Graph g, Node conv, Map<String, Long> channelsOf) {
+        Group grp = new Group(channelsOf);
         grp.channels = (int) g.initializer(conv.input(1)).shape().dims().get(0).value();
         if (!addProducer(g, grp, conv)) {
             return null;
@@ -129,7 +173,7 @@ public final class StructuredPruning {
         if (conv.hasInput(2)) {
             grp.slices.add(new Slice(conv.input(2), 0, 1));
         }
-        carry(conv, grp);
+        carry(conv, grp, grp.own());
         return true;
     }
 
@@ -158,29 +202,84 @@ public final class StructuredPruning {
 
     private static boolean use(Graph g, Group grp, Node n, String t, Set<Node> binaries) {
         String op = n.opType();
+        Position pos = grp.carried.get(t);
+        boolean own = pos.equals(grp.own());
         if (UNARY.contains(op) && n.input(0).equals(t) && !(op.equals("PRelu") && !scalar(g, n.input(1)))) {
-            return carry(n, grp);
+            return carry(n, grp, pos);
         }
         if (op.equals("BatchNormalization") && n.input(0).equals(t)) {
             for (int i = 1; i <= 4; i++) {
                 if (!g.isInitializer(n.input(i)) || !singleUse(g, n.input(i))) {
                     return false;
                 }
-                grp.slices.add(new Slice(n.input(i), 0, 1));
+                grp.slices.add(new Slice(n.input(i), 0, 1, pos.offset()));
             }
-            return carry(n, grp);
+            return carry(n, grp, pos);
         }
-        if (BINARY.contains(op)) {
+        if (op.equals("Concat")) {
+            return throughConcat(grp, n, t, pos);
+        }
+        if (BINARY.contains(op) && own) {
             binaries.add(n);
-            return carry(n, grp);
+            return carry(n, grp, pos);
         }
         if (op.equals("Conv") && n.input(0).equals(t) && g.isInitializer(n.input(1)) && singleUse(g, n.input(1))) {
-            return rewireConv(g, grp, n);
+            return rewireConv(g, grp, n, pos);
         }
         if (op.equals("Flatten") && n.attrInt("axis", 1) == 1) {
-            return rewireGemmsAfterFlatten(g, grp, n);
+            return rewireGemmsAfterFlatten(g, grp, n, pos);
         }
         return false;
+    }
+
+    /**
+     * The set continues in the concat's output at its input's channel offset. Needs the channel
+     * count of every concat input (from shape inference) and the channel axis (1 of a 4-D NCHW tensor).
+     */
+    private static boolean throughConcat(Group grp, Node concat, String t, Position pos) {
+        long axis = concat.attrInt("axis", 1);
+        if ((axis != 1 && axis != -3) || concat.inputs().stream().filter(t::equals).count() != 1) {
+            return false;
+        }
+        long offset = 0;
+        long width = 0;
+        for (String in : concat.inputs()) {
+            Long c = grp.channelsOf.get(in);
+            if (c == null) {
+                return false;
+            }
+            if (in.equals(t)) {
+                if (c != pos.width()) {
+                    return false;
+                }
+                offset = width;
+            }
+            width += c;
+        }
+        return carry(concat, grp, new Position((int) offset + pos.offset(), (int) width));
+    }
+
+    /** Channel counts (dimension 1 of 4-D tensors) of every Concat input, from shape inference; empty if none. */
+    private static Map<String, Long> concatInputChannels(Graph g) {
+        Map<String, Long> out = new HashMap<>();
+        if (g.nodes().stream().noneMatch(n -> n.opType().equals("Concat"))) {
+            return out;
+        }
+        Graph shaped;
+        try {
+            shaped = ShapeInference.infer(g, DimBindings.NONE).graph();
+        } catch (EdgewiseException e) {
+            return out; // without shapes no concat is followed: its branches are skipped, not mis-sliced
+        }
+        for (Node n : g.nodes()) {
+            if (n.opType().equals("Concat")) {
+                for (String in : n.inputs()) {
+                    shaped.tensor(in).map(TensorInfo::shape).filter(s -> s.hasRank() && s.rank() == 4
+                        && s.dims().get(1).isKnown()).ifPresent(s -> out.put(in, s.dims().get(1).value()));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -190,7 +289,7 @@ public final class StructuredPruning {
     private static boolean joinBinaryInputs(Graph g, Group grp, Set<Node> binaries) {
         for (Node b : binaries) {
             for (String in : b.inputs()) {
-                if (grp.carried.contains(in) || scalar(g, in)) {
+                if (grp.carried.containsKey(in) || scalar(g, in)) {
                     continue;
                 }
                 Node conv = traceBackToConv(g, in);
@@ -220,21 +319,22 @@ public final class StructuredPruning {
         return null;
     }
 
-    private static boolean carry(Node n, Group grp) {
-        if (grp.carried.add(n.output(0))) {
+    private static boolean carry(Node n, Group grp, Position pos) {
+        Position before = grp.carried.putIfAbsent(n.output(0), pos);
+        if (before == null) {
             grp.work.add(n.output(0));
         }
-        return true;
+        return before == null || before.equals(pos);
     }
 
-    private static boolean rewireConv(Graph g, Group grp, Node n) {
+    private static boolean rewireConv(Graph g, Group grp, Node n, Position pos) {
         long group = n.attrInt("group", 1);
         TensorData w = g.initializer(n.input(1));
         if (group == 1) {
-            grp.slices.add(new Slice(n.input(1), 1, 1));
+            grp.slices.add(new Slice(n.input(1), 1, 1, pos.offset()));
             return true;
         }
-        if (group == grp.channels && w.shape().dims().get(0).value() == grp.channels) {
+        if (pos.equals(grp.own()) && group == grp.channels && w.shape().dims().get(0).value() == grp.channels) {
             grp.slices.add(new Slice(n.input(1), 0, 1));
             if (n.hasInput(2)) {
                 if (!singleUse(g, n.input(2))) {
@@ -243,24 +343,29 @@ public final class StructuredPruning {
                 grp.slices.add(new Slice(n.input(2), 0, 1));
             }
             grp.depthwise.add(n);
-            return carry(n, grp);
+            return carry(n, grp, pos);
         }
         return false;
     }
 
-    private static boolean rewireGemmsAfterFlatten(Graph g, Group grp, Node flatten) {
-        for (Node gemm : g.consumers(flatten.output(0))) {
-            if (!gemm.opType().equals("Gemm") || !gemm.input(0).equals(flatten.output(0)) || !g.isInitializer(gemm.input(1))
+    private static boolean rewireGemmsAfterFlatten(Graph g, Group grp, Node flatten, Position pos) {
+        String flat = flatten.output(0);
+        // inference-time no-ops between Flatten and Gemm (Dropout in exported training models)
+        while (g.consumers(flat).size() == 1 && Set.of("Dropout", "Identity").contains(g.consumers(flat).get(0).opType())) {
+            flat = g.consumers(flat).get(0).output(0);
+        }
+        for (Node gemm : g.consumers(flat)) {
+            if (!gemm.opType().equals("Gemm") || !gemm.input(0).equals(flat) || !g.isInitializer(gemm.input(1))
                     || !singleUse(g, gemm.input(1)) || gemm.attrInt("transA", 0) != 0) {
                 return false;
             }
             TensorData w = g.initializer(gemm.input(1));
             int axis = gemm.attrInt("transB", 0) == 1 ? 1 : 0;
             long k = w.shape().dims().get(axis).value();
-            if (k % grp.channels != 0) {
+            if (k % pos.width() != 0) {
                 return false;
             }
-            grp.slices.add(new Slice(gemm.input(1), axis, (int) (k / grp.channels)));
+            grp.slices.add(new Slice(gemm.input(1), axis, (int) (k / pos.width()), pos.offset()));
         }
         return true;
     }
@@ -303,14 +408,31 @@ public final class StructuredPruning {
         Map<String, float[]> data = new LinkedHashMap<>();
         Map<String, long[]> dims = new HashMap<>();
         Map<Node, Long> newGroupAttr = new HashMap<>();
+        // several groups may cut the same tensor axis (branches of one Concat): merge their removals
+        Map<String, Map<Integer, boolean[]>> drops = new LinkedHashMap<>();
+        Map<String, Map<Integer, Integer>> blocks = new HashMap<>();
         for (Group grp : groups) {
             grp.depthwise.forEach(n -> newGroupAttr.put(n, (long) grp.keep.length));
             for (Slice s : grp.slices) {
-                data.computeIfAbsent(s.tensor(), t -> g.initializer(t).toFloats());
                 dims.computeIfAbsent(s.tensor(), t -> g.initializer(t).shape().dims().stream().mapToLong(d -> d.value()).toArray());
-                data.put(s.tensor(), slice(data.get(s.tensor()), dims.get(s.tensor()), s, grp.keep));
+                int units = (int) (dims.get(s.tensor())[s.axis()] / s.block());
+                boolean[] drop = drops.computeIfAbsent(s.tensor(), t -> new LinkedHashMap<>())
+                    .computeIfAbsent(s.axis(), a -> new boolean[units]);
+                blocks.computeIfAbsent(s.tensor(), t -> new HashMap<>()).put(s.axis(), s.block());
+                boolean[] kept = new boolean[grp.channels];
+                for (int k : grp.keep) {
+                    kept[k] = true;
+                }
+                for (int c = 0; c < grp.channels; c++) {
+                    drop[s.offset() + c] |= !kept[c];
+                }
             }
         }
+        drops.forEach((tensor, byAxis) -> byAxis.forEach((axis, drop) -> {
+            float[] v = data.computeIfAbsent(tensor, t -> g.initializer(t).toFloats());
+            int[] keepUnits = java.util.stream.IntStream.range(0, drop.length).filter(u -> !drop[u]).toArray();
+            data.put(tensor, slice(v, dims.get(tensor), axis, blocks.get(tensor).get(axis), keepUnits));
+        }));
         GraphBuilder b = g.toBuilder().clearValueInfo(); // intermediate shapes changed; ONNX Runtime re-infers them
         data.forEach((name, v) -> b.addInitializer(TensorData.ofFloats(name, Shape.of(dims.get(name)), v)));
         List<Node> nodes = new ArrayList<>();
@@ -338,29 +460,29 @@ public final class StructuredPruning {
     }
 
     /** Keeps, along {@code axis}, the index blocks listed in the slice; dims is updated in place. */
-    private static float[] slice(float[] v, long[] dims, Slice s, int[] keep) {
+    private static float[] slice(float[] v, long[] dims, int axis, int block, int[] keep) {
         int outer = 1;
-        for (int d = 0; d < s.axis(); d++) {
+        for (int d = 0; d < axis; d++) {
             outer *= (int) dims[d];
         }
         int inner = 1;
-        for (int d = s.axis() + 1; d < dims.length; d++) {
+        for (int d = axis + 1; d < dims.length; d++) {
             inner *= (int) dims[d];
         }
-        int axisLen = (int) dims[s.axis()];
-        int newLen = keep.length * s.block();
+        int axisLen = (int) dims[axis];
+        int newLen = keep.length * block;
         float[] out = new float[outer * newLen * inner];
         int pos = 0;
         for (int o = 0; o < outer; o++) {
             for (int k : keep) {
-                for (int j = 0; j < s.block(); j++) {
-                    int src = (o * axisLen + k * s.block() + j) * inner;
+                for (int j = 0; j < block; j++) {
+                    int src = (o * axisLen + k * block + j) * inner;
                     System.arraycopy(v, src, out, pos, inner);
                     pos += inner;
                 }
             }
         }
-        dims[s.axis()] = newLen;
+        dims[axis] = newLen;
         return out;
     }
 }
