@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The human table, CSV and Markdown forms of an analysis. */
+/** The human table form of an analysis (CSV and Markdown come from the report writers). */
 final class AnalysisText {
     private static final int MAX_NAME = 36;
 
@@ -83,68 +83,6 @@ final class AnalysisText {
         String d = a.energyModelDescription();
         int cut = d.indexOf(" Assumptions:");
         return (cut > 0 ? d.substring(0, cut) : d) + " (all assumptions: --format json, profiler-core/docs/cost-model.md)";
-    }
-
-    static String csv(ModelAnalysis a) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("name,op,category,output_shapes,params,macs,flops,weight_bytes,activation_bytes,"
-            + "arithmetic_intensity,energy_uj_estimate,resolved\r\n");
-        for (LayerCost l : a.layers()) {
-            List<String> cells = List.of(l.name(), op(l), l.category(), shapes(l.outputShapes()),
-                Long.toString(l.params()), Long.toString(l.macs()), Long.toString(l.flops()),
-                Long.toString(l.weightBytes()), Long.toString(l.activationBytes()),
-                Double.toString(l.arithmeticIntensity()), Double.toString(l.energyUjEstimate()),
-                Boolean.toString(l.resolved()));
-            sb.append(cells.stream().map(AnalysisText::csvCell).collect(Collectors.joining(","))).append("\r\n");
-        }
-        return sb.toString();
-    }
-
-    static String csvCell(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
-            return '"' + s.replace("\"", "\"\"") + '"';
-        }
-        return s;
-    }
-
-    static String markdown(ModelAnalysis a) {
-        StringBuilder sb = new StringBuilder();
-        ModelMetadata m = a.graph().metadata();
-        Totals tot = a.totals();
-        sb.append("### ").append(md(fileName(m.path()))).append("\n\n");
-        sb.append("| | |\n|---|---|\n");
-        sb.append("| Params | ").append(HumanUnits.count(tot.params())).append(" |\n");
-        sb.append("| MACs | ").append(HumanUnits.count(tot.macs())).append(" |\n");
-        sb.append("| FLOPs | ").append(HumanUnits.count(tot.flops())).append(" |\n");
-        sb.append("| Weights | ").append(HumanUnits.bytes(tot.weightBytes())).append(" |\n");
-        sb.append("| Peak activations | ").append(HumanUnits.bytes(tot.peakActivationBytes())).append(" |\n");
-        sb.append("| Energy (estimate) | ").append(HumanUnits.microjoules(tot.energyUjEstimate())).append(" |\n\n");
-        sb.append("| Category | Layers | Params | MACs |\n|---|---:|---:|---:|\n");
-        for (CategoryTotals c : a.byCategory().values()) {
-            sb.append("| ").append(c.category()).append(" | ").append(c.layers()).append(" | ")
-                .append(HumanUnits.count(c.params())).append(" (").append(HumanUnits.percent(c.params(), tot.params()))
-                .append(") | ").append(HumanUnits.count(c.macs())).append(" (")
-                .append(HumanUnits.percent(c.macs(), tot.macs())).append(") |\n");
-        }
-        sb.append("\n| Layer | Op | Output | Params | MACs |\n|---|---|---|---:|---:|\n");
-        for (LayerCost l : a.layers()) {
-            sb.append("| ").append(md(l.name())).append(" | ").append(md(op(l))).append(" | ")
-                .append(shapes(l.outputShapes())).append(" | ").append(HumanUnits.count(l.params())).append(" | ")
-                .append(HumanUnits.count(l.macs())).append(" |\n");
-        }
-        sb.append("\nCounts are ").append(Provenance.COUNTED.label()).append("; energy is ")
-            .append(Provenance.ESTIMATED.label()).append(".\n");
-        return sb.toString();
-    }
-
-    private static String md(String s) {
-        return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\n", " ");
-    }
-
-    private static String fileName(String path) {
-        int slash = path.lastIndexOf('/');
-        return slash < 0 ? path : path.substring(slash + 1);
     }
 
     private static String op(LayerCost l) {

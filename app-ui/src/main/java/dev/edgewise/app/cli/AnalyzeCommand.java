@@ -11,7 +11,9 @@ import dev.edgewise.core.report.Report;
 import dev.edgewise.core.report.ReportService;
 import dev.edgewise.core.spi.ImportOptions;
 import dev.edgewise.core.util.AtomicFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -73,8 +75,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         String text = switch (format) {
             case json -> AnalysisJson.toJsonString(analysis);
             case table -> AnalysisText.table(analysis);
-            case csv -> AnalysisText.csv(analysis);
-            case md -> AnalysisText.markdown(analysis);
+            case csv, md -> renderAsReport(analysis, format.name());
         };
         emit(text);
         if (!reports.isEmpty()) {
@@ -87,6 +88,18 @@ final class AnalyzeCommand implements Callable<Integer> {
             analysis.warnings().forEach(w -> spec.commandLine().getErr().println("warning: " + w));
         }
         return 0;
+    }
+
+    /** CSV and Markdown are the report writers' own formats: one implementation of each. */
+    private static String renderAsReport(ModelAnalysis analysis, String format) throws EdgewiseException {
+        ReportService reports = ReportService.withDefaults();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            reports.writers().forFormat(format).write(reports.fromAnalysis(analysis), out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private void emit(String text) {

@@ -1,19 +1,8 @@
 package dev.edgewise.plugin.tensorflow;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.edgewise.core.ir.EdgewiseException;
-import dev.edgewise.core.ir.Graph;
-import dev.edgewise.core.ir.TensorInfo;
-import dev.edgewise.core.spi.ImportOptions;
-import java.nio.file.Files;
+import dev.edgewise.core.testing.ImporterCorpus;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,39 +19,16 @@ class TfCorpusTest {
 
     @Test
     void committedFilesAreWhatTheBuilderWrites() throws Exception {
-        for (Map.Entry<String, byte[]> e : TfModels.corpus().entrySet()) {
-            Path p = corpus().resolve(e.getKey());
-            if (Boolean.getBoolean("edgewise.regenerate")) {
-                Files.write(p, e.getValue());
-            }
-            assertThat(Files.readAllBytes(p)).as(p.toString()).isEqualTo(e.getValue());
-        }
+        ImporterCorpus.assertCommittedFilesMatch(corpus(), TfModels.corpus());
     }
 
     static Stream<JsonNode> entries() throws Exception {
-        List<JsonNode> out = new ArrayList<>();
-        new ObjectMapper().readTree(corpus().resolve("models.json").toFile()).forEach(out::add);
-        return out.stream();
+        return ImporterCorpus.entries(corpus());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("entries")
     void loadsOrFailsAsListed(JsonNode e) throws Exception {
-        Path file = corpus().resolve(e.get("file").asText());
-        TensorFlowImporter imp = new TensorFlowImporter();
-        assertThat(imp.sniff(file)).isEqualTo(!e.has("sniff") || e.get("sniff").asBoolean());
-        if (e.has("error")) {
-            assertThatThrownBy(() -> imp.load(file, ImportOptions.DEFAULT))
-                .isInstanceOfSatisfying(EdgewiseException.class,
-                    ex -> assertThat(ex.code().name()).isEqualTo(e.get("error").asText()))
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining(e.get("message").asText());
-            return;
-        }
-        Graph g = imp.load(file, ImportOptions.DEFAULT);
-        assertThat(g.metadata().format()).isEqualTo(e.get("format").asText());
-        List<String> outs = new ArrayList<>();
-        e.get("outputs").forEach(o -> outs.add(o.asText()));
-        assertThat(g.outputs()).extracting(TensorInfo::name).containsExactlyElementsOf(outs);
+        ImporterCorpus.assertLoadsAsListed(new TensorFlowImporter(), corpus(), e);
     }
 }
