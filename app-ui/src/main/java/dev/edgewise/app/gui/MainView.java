@@ -2,6 +2,11 @@ package dev.edgewise.app.gui;
 
 import dev.edgewise.app.gui.charts.ChartsPanel;
 import dev.edgewise.app.gui.charts.ChartsViewModel;
+import dev.edgewise.app.gui.compare.ComparePanel;
+import dev.edgewise.app.gui.compare.CompareViewModel;
+import dev.edgewise.app.gui.optimize.OptimizePanel;
+import dev.edgewise.app.gui.optimize.OptimizeViewModel;
+import dev.edgewise.app.gui.optimize.SampleData;
 import dev.edgewise.app.gui.task.UiTaskExecutor;
 import dev.edgewise.viewer.detail.LayerDetailsView;
 import dev.edgewise.viewer.graph.GraphPalette;
@@ -73,6 +78,10 @@ public final class MainView {
     private final LayerTable layerTable = new LayerTable();
     private final LayerDetailsView details = new LayerDetailsView();
     private final ChartsPanel charts;
+    private final OptimizeViewModel optimizeVm;
+    private final CompareViewModel compareVm = new CompareViewModel();
+    private final OptimizePanel optimizePanel;
+    private final ComparePanel comparePanel;
     private final TabPane tabs = new TabPane();
     private final SplitPane upper = new SplitPane();
     private final SplitPane outer = new SplitPane();
@@ -91,6 +100,11 @@ public final class MainView {
         palette.bind(theme.map(Theme::palette));
         charts = new ChartsPanel(chartsVm, vm.selectedLayerProperty(), palette);
         chartsVm.analysisProperty().bind(vm.analysisProperty());
+        optimizeVm = new OptimizeViewModel(tasks, vm::analyzeGraph, SampleData.bundled(BundledSamples.standard()),
+            javafx.application.Platform::runLater);
+        optimizePanel = new OptimizePanel(optimizeVm);
+        comparePanel = new ComparePanel(compareVm, vm.graphLayoutProperty(), vm.selectedLayerProperty(), palette);
+        OptimizeWiring.connect(vm, optimizeVm, compareVm, this::showError);
         root.getStyleClass().add("main-view");
         root.setTop(new VBox(menuBar(), toolBar()));
         root.setCenter(center());
@@ -188,7 +202,8 @@ public final class MainView {
         chartsTab.setClosable(false);
         graphTab.setId("graphTab");
         chartsTab.setId("chartsTab");
-        tabs.getTabs().addAll(graphTab, chartsTab);
+        tabs.getTabs().addAll(graphTab, chartsTab, tab("Optimize", "optimizeTab", optimizePanel),
+            tab("Compare", "compareTab", comparePanel));
         details.setId("layerDetails");
         details.setMinWidth(220);
         upper.getItems().addAll(tabs, details);
@@ -198,6 +213,13 @@ public final class MainView {
         outer.getItems().addAll(upper, tablePane());
         outer.setDividerPositions(0.64);
         return outer;
+    }
+
+    private static Tab tab(String title, String id, javafx.scene.Node content) {
+        Tab t = new Tab(title, content);
+        t.setClosable(false);
+        t.setId(id);
+        return t;
     }
 
     private Parent tablePane() {
@@ -482,6 +504,23 @@ public final class MainView {
 
     public ChartsPanel charts() {
         return charts;
+    }
+
+    public OptimizeViewModel optimizeViewModel() {
+        return optimizeVm;
+    }
+
+    /** The hook for device runs: {@code compareViewModel().setMeasured(Side.BASELINE or OPTIMIZED, ...)}. */
+    public CompareViewModel compareViewModel() {
+        return compareVm;
+    }
+
+    public OptimizePanel optimizePanel() {
+        return optimizePanel;
+    }
+
+    public ComparePanel comparePanel() {
+        return comparePanel;
     }
 
     public TabPane tabs() {

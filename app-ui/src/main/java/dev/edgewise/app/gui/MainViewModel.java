@@ -201,6 +201,11 @@ public final class MainViewModel {
         updateDetails();
     }
 
+    /** Analyses another graph (e.g. an optimized one) the way the open model was analysed; blocks. */
+    public ModelAnalysis analyzeGraph(Graph g) throws dev.edgewise.core.ir.EdgewiseException {
+        return service.analyze(g);
+    }
+
     /** Shows a graph that is already laid out (tests and tools). */
     public void showGraph(Path file, Graph g, GraphLayout layout) {
         showLoaded(file, new Loaded(g, layout));

@@ -47,6 +47,7 @@ public final class GraphView extends Region {
         new SimpleObjectProperty<>(this, "categories", Map.of());
     private final ObjectProperty<Set<String>> highlightedLayers =
         new SimpleObjectProperty<>(this, "highlightedLayers", Set.of());
+    private final ObjectProperty<LayerMarks> layerMarks = new SimpleObjectProperty<>(this, "layerMarks");
     private final ObjectProperty<GraphPalette> palette = new SimpleObjectProperty<>(this, "palette", GraphPalette.light());
     private final ReadOnlyObjectWrapper<String> hoveredLayer = new ReadOnlyObjectWrapper<>(this, "hoveredLayer");
 
@@ -88,6 +89,7 @@ public final class GraphView extends Region {
         categories.addListener((o, a, b) -> requestRedraw());
         highlightedLayers.addListener((o, a, b) -> requestRedraw());
         palette.addListener((o, a, b) -> requestRedraw());
+        layerMarks.addListener((o, a, b) -> requestRedraw());
         hoveredLayer.addListener((o, a, b) -> requestRedraw());
         Runnable pulse = this::redrawIfPending;
         sceneProperty().addListener((o, oldScene, newScene) -> {
@@ -177,6 +179,11 @@ public final class GraphView extends Region {
 
     public ObjectProperty<Set<String>> highlightedLayersProperty() {
         return highlightedLayers;
+    }
+
+    /** A categorical colouring (e.g. a graph diff) that wins over the metric and the categories when set. */
+    public ObjectProperty<LayerMarks> layerMarksProperty() {
+        return layerMarks;
     }
 
     public ObjectProperty<GraphPalette> paletteProperty() {
@@ -496,6 +503,11 @@ public final class GraphView extends Region {
         if (n.kind() != GraphModel.Kind.OPERATOR) {
             return p.ioFill();
         }
+        LayerMarks marks = layerMarks.get();
+        if (marks != null) {
+            Color c = marks.color(n.layer());
+            return c != null ? c : p.nodeFill();
+        }
         if (metric != null && colorScale != null) {
             OptionalDouble v = metric.value(n.layer());
             Color c = v.isPresent() ? colorScale.color(v.getAsDouble()) : null;
@@ -528,7 +540,33 @@ public final class GraphView extends Region {
         return s.substring(0, max - 1) + "…";
     }
 
+    private void drawMarksLegend(GraphicsContext gc, GraphPalette p, double h, LayerMarks marks) {
+        double x = 14;
+        double rows = marks.colorByKind().size() + 1;
+        double y = h - 14 - rows * 16;
+        gc.setFill(p.legendBackground());
+        gc.fillRoundRect(x - 8, y - 14, 220, rows * 16 + 12, 8, 8);
+        gc.setStroke(p.nodeStroke());
+        gc.setLineWidth(1);
+        gc.strokeRoundRect(x - 8, y - 14, 220, rows * 16 + 12, 8, 8);
+        gc.setFont(legendFont);
+        gc.setTextAlign(TextAlignment.LEFT);
+        gc.setFill(p.text());
+        gc.fillText(marks.title(), x, y);
+        for (Map.Entry<String, Color> e : marks.colorByKind().entrySet()) {
+            y += 16;
+            gc.setFill(e.getValue());
+            gc.fillRect(x, y - 9, 12, 10);
+            gc.setFill(p.mutedText());
+            gc.fillText(e.getKey() + " (" + marks.count(e.getKey()) + ")", x + 18, y);
+        }
+    }
+
     private void drawLegend(GraphicsContext gc, GraphPalette p, double h) {
+        if (layerMarks.get() != null) {
+            drawMarksLegend(gc, p, h, layerMarks.get());
+            return;
+        }
         LayerMetric metric = colorMetric.get();
         if (metric == null || colorScale == null) {
             return;
