@@ -139,11 +139,12 @@ public final class MainView {
         MenuItem zoomSel = item("_Zoom to Selection", "Shortcut+ENTER", graphView::zoomToSelection);
         MenuItem find = item("_Find Layer…", "Shortcut+F", this::focusSearch);
         MenuItem toggleTheme = item("Toggle _Dark Theme", "Shortcut+T", () -> theme.set(theme.get().other()));
-        Menu view = new Menu("_View", null, fit, zoomSel, find, new SeparatorMenuItem(), toggleTheme);
+        MenuItem dims = item("_Bind Dimensions…", "Shortcut+D", this::bindDims);
+        Menu view = new Menu("_View", null, fit, zoomSel, find, dims, new SeparatorMenuItem(), toggleTheme);
         MenuItem keys = item("_Keyboard Shortcuts", null, () -> info("Keyboard shortcuts",
             "Ctrl+O open · Ctrl+F find layer (Enter next, Shift+Enter previous, Esc clear) · F fit graph · "
                 + "Ctrl+Enter zoom to selection · arrows pan · +/- zoom · Ctrl+E export CSV · Ctrl+C copy rows · "
-                + "Ctrl+T theme"));
+                + "Ctrl+T theme · Ctrl+D bind symbolic dimensions"));
         MenuItem about = item("_About Edgewise", null, () -> info("About Edgewise",
             "Edgewise: a workbench for deploying deep-learning models to phones and ARM boards.\n"
                 + "Numbers are labelled counted (from the graph), estimated (energy model, roofline assumptions), "
@@ -413,6 +414,21 @@ public final class MainView {
             vm.exportReport(f.toPath(), written -> { },
                 err -> showError("Could not write the report " + f + ": " + MainViewModel.messageOf(err)));
         }
+    }
+
+    private void bindDims() {
+        List<String> symbols = vm.symbolicDims();
+        if (symbols.isEmpty()) {
+            info("Bind dimensions", vm.graphProperty().get() == null ? "Open a model first."
+                : "The inputs of this model have no symbolic dimensions: every shape is already known.");
+            return;
+        }
+        DimBindingsDialog.ask(window(), symbols, vm.dimBindingsProperty().get()).ifPresent(values -> {
+            String problem = vm.bindDims(values);
+            if (problem != null) {
+                showError("Cannot bind the dimensions: " + problem);
+            }
+        });
     }
 
     private void rebuildRecentMenu() {

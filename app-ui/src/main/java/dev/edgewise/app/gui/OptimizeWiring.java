@@ -11,6 +11,9 @@ final class OptimizeWiring {
 
     static void connect(MainViewModel main, OptimizeViewModel optimize, CompareViewModel compare, Consumer<String> showError) {
         main.analysisProperty().addListener((o, a, analysis) -> {
+            if (analysis == null && main.graphProperty().get() == optimize.original()) {
+                return; // the same model analysed again (new dimension bindings): keep the settings
+            }
             if (analysis == null) {
                 optimize.setModel(null, null, null);
             } else {

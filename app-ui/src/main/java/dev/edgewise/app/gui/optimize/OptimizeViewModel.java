@@ -112,6 +112,14 @@ public final class OptimizeViewModel {
 
     /** A newly analysed model: one row per weight layer, settings reset, default data looked up. */
     public void setModel(Path file, Graph graph, ModelAnalysis analysis) {
+        if (graph != null && graph == original && analysis != null) {
+            // the same graph analysed again (other dimension bindings): settings stay, figures follow
+            baseline = analysis;
+            evaluation.set(null);
+            updateEvaluationCurrent();
+            requestPreview();
+            return;
+        }
         modelGeneration++;
         cancelJob();
         modelFile = file;
