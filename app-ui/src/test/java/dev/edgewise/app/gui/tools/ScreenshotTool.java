@@ -5,6 +5,8 @@ import dev.edgewise.app.gui.ModelService;
 import dev.edgewise.app.gui.Theme;
 import dev.edgewise.app.gui.fixtures.FixtureService;
 import dev.edgewise.app.gui.fixtures.Models;
+import dev.edgewise.app.gui.optimize.OptimizeViewModel;
+import dev.edgewise.core.optimize.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -70,6 +72,7 @@ public final class ScreenshotTool {
         });
         FxHarness.settle();
         h.snapshot(out.resolve("charts-mobilenetv2.png"));
+        optimizeAndCompare(h, samples, out);
         h.close();
 
         // A DenseNet-121-shaped graph (fixture costs, labelled as such): a dense block of a large graph.
@@ -88,6 +91,43 @@ public final class ScreenshotTool {
         d.snapshot(out.resolve("graph-densenet121-block.png"));
         d.close();
         System.out.println("screenshots written to " + out.toAbsolutePath());
+    }
+
+    /** The digits CNN pruned to 50% and quantized to int8, after a sensitivity run and an evaluation. */
+    private static void optimizeAndCompare(FxHarness h, Path samples, Path out) throws Exception {
+        openAndWait(h, samples.resolve("digits_cnn.onnx"));
+        OptimizeViewModel o = h.view.optimizeViewModel();
+        Path data = samples.resolveSibling("data");
+        FxHarness.runFx(() -> {
+            h.view.restoreDividers("0.86;0.80");
+            h.view.tabs().getSelectionModel().select(2);
+            o.calibrationDataProperty().set(data.resolve("digits_calib.csv"));
+            o.evaluationDataProperty().set(data.resolve("digits_test.csv"));
+            o.runSensitivity();
+        });
+        FxHarness.waitFor("sensitivity", () -> !o.jobRunningProperty().get(), 120_000);
+        FxHarness.runFx(() -> {
+            o.sparsityProperty().set(0.5);
+            o.precisionProperty().set(Precision.INT8);
+            o.keepInFloat(o.recommendedFloatLayers());
+            o.evaluate();
+        });
+        FxHarness.waitFor("evaluation", () -> !o.jobRunningProperty().get(), 120_000);
+        String error = FxHarness.onFx(() -> o.lastErrorProperty().get());
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
+        FxHarness.settle();
+        h.snapshot(out.resolve("optimize-digits.png"));
+        FxHarness.runFx(() -> h.view.tabs().getSelectionModel().select(3));
+        FxHarness.settle();
+        FxHarness.runFx(() -> h.view.comparePanel().diffGraph().fit());
+        FxHarness.settle();
+        h.snapshot(out.resolve("compare-digits.png"));
+        FxHarness.runFx(() -> {
+            h.view.tabs().getSelectionModel().select(0);
+            h.view.restoreDividers("0.74;0.64");
+        });
     }
 
     private static MainViewModel.ColorChoice choice(FxHarness h, String label) {
