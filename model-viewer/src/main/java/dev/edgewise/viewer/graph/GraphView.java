@@ -2,6 +2,7 @@ package dev.edgewise.viewer.graph;
 
 import dev.edgewise.viewer.metric.ColorScale;
 import dev.edgewise.viewer.metric.LayerMetric;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -541,19 +542,25 @@ public final class GraphView extends Region {
     }
 
     private void drawMarksLegend(GraphicsContext gc, GraphPalette p, double h, LayerMarks marks) {
+        List<Map.Entry<String, Color>> present = marks.colorByKind().entrySet().stream()
+            .filter(e -> marks.count(e.getKey()) > 0).toList();
         double x = 14;
-        double rows = marks.colorByKind().size() + 1;
+        double rows = Math.max(1, present.size()) + 1;
         double y = h - 14 - rows * 16;
         gc.setFill(p.legendBackground());
-        gc.fillRoundRect(x - 8, y - 14, 220, rows * 16 + 12, 8, 8);
+        gc.fillRoundRect(x - 8, y - 14, 240, rows * 16 + 12, 8, 8);
         gc.setStroke(p.nodeStroke());
         gc.setLineWidth(1);
-        gc.strokeRoundRect(x - 8, y - 14, 220, rows * 16 + 12, 8, 8);
+        gc.strokeRoundRect(x - 8, y - 14, 240, rows * 16 + 12, 8, 8);
         gc.setFont(legendFont);
         gc.setTextAlign(TextAlignment.LEFT);
         gc.setFill(p.text());
         gc.fillText(marks.title(), x, y);
-        for (Map.Entry<String, Color> e : marks.colorByKind().entrySet()) {
+        if (present.isEmpty()) {
+            gc.setFill(p.mutedText());
+            gc.fillText("no layer changed", x, y + 16);
+        }
+        for (Map.Entry<String, Color> e : present) {
             y += 16;
             gc.setFill(e.getValue());
             gc.fillRect(x, y - 9, 12, 10);

@@ -155,7 +155,7 @@ public final class CompareViewModel {
     private static String value(double v, String unit) {
         return switch (unit) {
             case "%" -> String.format(Locale.ROOT, "%.2f%%", v);
-            case "B" -> String.format(Locale.ROOT, "%,.0f B (%s)", v, Units.bytes(v));
+            case "B" -> String.format(Locale.ROOT, "%,.0f B", v);
             case "uJ" -> Units.microjoules(v);
             default -> String.format(Locale.ROOT, "%,.0f", v);
         };

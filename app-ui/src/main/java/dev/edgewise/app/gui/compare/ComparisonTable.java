@@ -14,11 +14,11 @@ public final class ComparisonTable extends TableView<CompareViewModel.Row> {
         super(rows);
         getStyleClass().add("comparison-table");
         setColumnResizePolicy(CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        getColumns().add(column("", CompareViewModel.Row::metric, 230, "col-metric"));
-        getColumns().add(column(baselineHeader, CompareViewModel.Row::baseline, 150, "col-baseline"));
-        getColumns().add(column(optimizedHeader, CompareViewModel.Row::optimized, 150, "col-optimized"));
-        getColumns().add(column("Change", CompareViewModel.Row::delta, 130, "col-delta"));
-        getColumns().add(column("Source", CompareViewModel.Row::source, 200, "col-source"));
+        getColumns().add(column("", CompareViewModel.Row::metric, 250, "col-metric"));
+        getColumns().add(column(baselineHeader, CompareViewModel.Row::baseline, 100, "col-baseline"));
+        getColumns().add(column(optimizedHeader, CompareViewModel.Row::optimized, 100, "col-optimized"));
+        getColumns().add(column("Change", CompareViewModel.Row::delta, 150, "col-delta"));
+        getColumns().add(column("Source", CompareViewModel.Row::source, 150, "col-source"));
         setRowFactory(t -> new TableRow<>() {
             @Override
             protected void updateItem(CompareViewModel.Row item, boolean empty) {

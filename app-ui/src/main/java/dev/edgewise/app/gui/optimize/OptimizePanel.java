@@ -56,7 +56,7 @@ public final class OptimizePanel extends BorderPane {
     public OptimizePanel(OptimizeViewModel vm) {
         this.vm = vm;
         getStyleClass().add("optimize-panel");
-        setTop(new VBox(4, settingsBar(), dataBar(), jobBar()));
+        setTop(new VBox(4, settingsBar(), dataBar(), jobBar(), statusLine()));
         ComparisonTable table = new ComparisonTable(figures, "Baseline", "Optimized");
         table.setId("optimizeFigures");
         figuresTitle.getStyleClass().add("muted");
@@ -141,26 +141,31 @@ public final class OptimizePanel extends BorderPane {
         Button cancel = button("Cancel", "Stop the running evaluation or sensitivity analysis", vm::cancelJob);
         cancel.setId("cancelOptimizeJob");
         cancel.visibleProperty().bind(vm.jobRunningProperty());
-        Label status = new Label();
-        status.setId("optimizeStatus");
-        status.textProperty().bind(vm.statusProperty());
-        status.setMinWidth(100);
-        status.setTooltip(new Tooltip());
-        status.getTooltip().textProperty().bind(vm.statusProperty());
-        HBox.setHgrow(status, Priority.ALWAYS);
         Button load = button("Load settings…", "Apply a settings file (the one edgewise optimize writes)", this::loadSettings);
         Button save = button("Save settings…", "Write the settings file; after Evaluate it includes the calibrated ranges and"
             + " reproduces the model exactly (edgewise optimize --settings)", this::saveSettings);
         Button export = button("Export model…", "Write the evaluated optimized model as ONNX plus its settings file",
             this::exportModel);
         export.disableProperty().bind(vm.evaluationCurrentProperty().not());
-        HBox bar = new HBox(8, evaluate, sensitivity, new Label("Budget (pt)"), budget, progress, cancel, status, load,
+        javafx.scene.layout.Region spacer = new javafx.scene.layout.Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox bar = new HBox(8, evaluate, sensitivity, new Label("Budget (pt)"), budget, progress, cancel, spacer, load,
             save, export);
         bar.setAlignment(Pos.CENTER_LEFT);
         return bar;
     }
 
-    private HBox layerBar() {
+    private Label statusLine() {
+        Label status = new Label();
+        status.setId("optimizeStatus");
+        status.textProperty().bind(vm.statusProperty());
+        status.setMaxWidth(Double.MAX_VALUE);
+        status.setTooltip(new Tooltip());
+        status.getTooltip().textProperty().bind(vm.statusProperty());
+        return status;
+    }
+
+    private FlowPane layerBar() {
         Button keepRecommended = button("Keep recommended in float", "Keep in float32 the layers whose int8 loss alone"
             + " exceeds the budget (from the sensitivity run)", () -> vm.keepInFloat(vm.recommendedFloatLayers()));
         keepRecommended.setId("keepFloatButton");
@@ -172,7 +177,7 @@ public final class OptimizePanel extends BorderPane {
         apply.disableProperty().bind(vm.sensitivityProperty().isNull());
         Label help = new Label("Double-click a cell to override: sparsity (blank = global, 0 = dense), precision.");
         help.getStyleClass().add("muted");
-        HBox bar = new HBox(8, keepRecommended, keepSelected, apply, help);
+        FlowPane bar = new FlowPane(8, 4, keepRecommended, keepSelected, apply, help);
         bar.setAlignment(Pos.CENTER_LEFT);
         return bar;
     }
@@ -183,7 +188,7 @@ public final class OptimizePanel extends BorderPane {
         layerTable.setEditable(true);
         layerTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         layerTable.setPlaceholder(new Label("No weight layers (Conv, Gemm, MatMul with constant weights)."));
-        layerTable.getColumns().add(text("Layer", 170, r -> new ReadOnlyObjectWrapper<>(r.name())));
+        layerTable.getColumns().add(text("Layer", 150, r -> new ReadOnlyObjectWrapper<>(r.name())));
         layerTable.getColumns().add(text("Op", 60, r -> new ReadOnlyObjectWrapper<>(r.op())));
         layerTable.getColumns().add(text("Params", 70, r -> new ReadOnlyObjectWrapper<>(Units.count(r.params()))));
         TableColumn<LayerSetting, String> sp = text("Sparsity", 80, r -> r.sparsityProperty()
@@ -208,9 +213,6 @@ public final class OptimizePanel extends BorderPane {
         keep.setCellValueFactory(d -> d.getValue().keepFloatProperty());
         keep.setCellFactory(CheckBoxTableCell.forTableColumn(keep));
         layerTable.getColumns().add(keep);
-        layerTable.getColumns().add(text("Change (counted)", 190, r -> r.changeProperty()));
-        layerTable.getColumns().add(text("Output SQNR (measured)", 110, r -> r.sqnrDbProperty()
-            .map(v -> Double.isInfinite(v) ? "exact" : String.format(Locale.ROOT, "%.1f dB", v)).orElse("")));
         TableColumn<LayerSetting, String> rank = text("Sensitivity rank", 90, r -> r.sensitivityRankProperty()
             .map(String::valueOf).orElse(""));
         rank.setId("col-rank");
@@ -219,6 +221,9 @@ public final class OptimizePanel extends BorderPane {
             .map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("")));
         layerTable.getColumns().add(text("int8 drop (pt)", 80, r -> r.int8DropPointsProperty()
             .map(v -> String.format(Locale.ROOT, "%.2f", v)).orElse("")));
+        layerTable.getColumns().add(text("Change (counted)", 190, r -> r.changeProperty()));
+        layerTable.getColumns().add(text("Output SQNR (measured)", 110, r -> r.sqnrDbProperty()
+            .map(v -> Double.isInfinite(v) ? "exact" : String.format(Locale.ROOT, "%.1f dB", v)).orElse("")));
     }
 
     private static TableColumn<LayerSetting, String> text(String title, double width,
@@ -347,6 +352,7 @@ public final class OptimizePanel extends BorderPane {
 
     private static Button button(String text, String tooltip, Runnable action) {
         Button b = new Button(text);
+        b.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         b.setTooltip(new Tooltip(tooltip));
         b.setOnAction(e -> action.run());
         return b;
