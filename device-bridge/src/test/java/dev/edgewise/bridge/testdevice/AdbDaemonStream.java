@@ -25,7 +25,7 @@ final class AdbDaemonStream {
     private final Semaphore writePermit = new Semaphore(1); // OPEN implies READY: the first WRTE may go at once
     private final BlockingQueue<byte[]> inbound = new LinkedBlockingQueue<>();
     private volatile boolean closed;
-    private volatile boolean unackedInbound;
+    private final java.util.concurrent.atomic.AtomicInteger unacked = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Runnable onHostClose = () -> { };
 
     final InputStream in = new InboundStream();
@@ -42,12 +42,14 @@ final class AdbDaemonStream {
         onHostClose = action;
     }
 
-    /** A WRTE from the host; a second one before our OKAY breaks the protocol. */
-    void received(byte[] data) throws IOException {
-        if (unackedInbound) {
-            throw new IOException("WRTE on stream " + localId + " before the previous one was acknowledged");
+    /**
+     * A WRTE from the host. protocol.txt forbids a second one before our READY, but adbd itself queues
+     * it and acknowledges each in turn (dadb relies on that), so this daemon does the same and logs it.
+     */
+    void received(byte[] data) {
+        if (unacked.incrementAndGet() > 1) {
+            connection.noteEarlyWrite(localId);
         }
-        unackedInbound = true;
         inbound.add(data);
     }
 
@@ -114,6 +116,7 @@ final class AdbDaemonStream {
                     ended = true;
                     return -1;
                 }
+                chunkUnacked = true;
             }
             int n = Math.min(len, chunk.length - pos);
             System.arraycopy(chunk, pos, b, off, n);
@@ -121,9 +124,12 @@ final class AdbDaemonStream {
             return n;
         }
 
+        private boolean chunkUnacked;
+
         private void acknowledgeConsumed() {
-            if (unackedInbound && !closed) {
-                unackedInbound = false;
+            if (chunkUnacked && !closed) {
+                chunkUnacked = false;
+                unacked.decrementAndGet();
                 connection.send(new AdbPacket(AdbPacket.OKAY, localId, remoteId, new byte[0]));
             }
         }
