@@ -153,8 +153,7 @@ static void on_load_plan(agent *a, const Edgewise__Bridge__LoadPlan *c) {
 static const char *busy_stage(const Edgewise__Bridge__Envelope *e) {
   switch (e->body_case) {
     case EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN: return "loading plan";
-    case EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN: return "starting run";
-    default: return "working";
+    default: return "starting run";
   }
 }
 
@@ -256,8 +255,11 @@ int main(int argc, char **argv) {
   while (!a.quit) {
     Edgewise__Bridge__Envelope *e;
     if (ew_agent_next(&a, &e) && e) {
+      /* only plan loads and runs take long; Hello is answered by DeviceInfo and nothing before it */
+      int slow = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN ||
+                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN;
       uint64_t run_id = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN ? e->run->run_id : 0;
-      ew_heartbeat_busy(&a, 1, run_id, busy_stage(e));
+      if (slow) ew_heartbeat_busy(&a, 1, run_id, busy_stage(e));
       dispatch(&a, e);
       /* an open plan upload keeps the agent busy between chunks: a slow link still hears from it */
       ew_heartbeat_busy(&a, a.up.buf != NULL, 0, "loading plan");

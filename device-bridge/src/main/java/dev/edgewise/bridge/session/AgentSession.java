@@ -122,6 +122,9 @@ public final class AgentSession implements DeviceSession {
             watch(HANDSHAKE_LIMIT.toNanos(), false);
             send(AgentClient.helloEnvelope());
             Object answer = handshakeReplies.poll(HANDSHAKE_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
+            while (answer instanceof Envelope e && e.hasProgress()) { // a heartbeat cannot answer Hello; skip it
+                answer = handshakeReplies.poll(HANDSHAKE_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
+            }
             unwatch();
             if (answer instanceof Envelope e) {
                 deviceInfo = client.acceptHelloAnswer(e);
