@@ -194,9 +194,10 @@ static int qlayer_prepare(const ew_model *m, ew_op *op, const Edgewise__Plan__Op
   for (size_t c = 0; c < l->M && !rc; c++) {
     float sw = qp->weight_scales[qp->n_weight_scales == 1 ? 0 : c];
     int64_t corr = (bi ? bi[c] : 0) - (int64_t)zx * rowsum[c];
-    if (!(isfinite(sw) && sw > 0) || corr > (1 << 30) || corr < -(1 << 30))
-      rc = ew_op_fail(err, op, EW_ERR_INVALID, "channel %zu: weight scale %g not finite > 0 or "
-                      "bias correction %lld beyond 2^30", c, sw, (long long)corr);
+    /* a negative scale is a folded BatchNormalization with a negative gamma: the formula holds */
+    if (!(isfinite(sw) && sw != 0) || corr > (1 << 30) || corr < -(1 << 30))
+      rc = ew_op_fail(err, op, EW_ERR_INVALID, "channel %zu: weight scale %g not finite and non-zero, "
+                      "or bias correction %lld beyond 2^30", c, sw, (long long)corr);
     l->corr[c] = (int32_t)corr;
     l->mult[c] = quant_out ? qp->input_scale * sw / sy : qp->input_scale * sw;
     l->add[c] = bf ? (quant_out ? bf[c] / sy : bf[c]) : 0.0f;
