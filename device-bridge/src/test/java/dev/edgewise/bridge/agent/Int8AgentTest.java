@@ -49,6 +49,11 @@ class Int8AgentTest {
     }
 
     static Outcome compare(Graph quantized, List<float[]> inputs, List<String> agent) throws Exception {
+        return compare(quantized, inputs, agent, null);
+    }
+
+    /** expectKernels: a text the agent's runtime description must contain (the int8 GEMM it chose), or null. */
+    static Outcome compare(Graph quantized, List<float[]> inputs, List<String> agent, String expectKernels) throws Exception {
         CompiledPlan plan = PlanCompiler.compile(quantized, CompileOptions.DEFAULT);
         long int8 = count(plan, KernelId.CONV_IM2COL_S8GEMM) + count(plan, KernelId.CONV1X1_S8GEMM)
             + count(plan, KernelId.GEMM_S8);
@@ -67,6 +72,8 @@ class Int8AgentTest {
         }
         List<float[]> ours = new ArrayList<>();
         try (AgentClient a = AgentClient.start(agent, agent.get(0).startsWith("qemu"))) {
+            String runtime = a.deviceInfo().getRuntime();
+            assertTrue(expectKernels == null || runtime.contains(expectKernels), "agent runtime: " + runtime);
             a.loadPlan(plan.plan().toByteArray());
             int id = 1;
             for (float[] in : inputs) {
@@ -102,10 +109,10 @@ class Int8AgentTest {
         return best;
     }
 
-    private static void digits(String model, List<String> agent, int rows, String label) throws Exception {
+    private static void digits(String model, List<String> agent, int rows, String label, String kernels) throws Exception {
         Graph q = qdq(Digits.load(model + ".onnx"), Digits.calibration());
         Dataset test = Digits.test().first(rows);
-        Outcome o = compare(q, test.samples(), agent);
+        Outcome o = compare(q, test.samples(), agent, kernels);
         int agree = 0;
         int oursRight = 0;
         int ortRight = 0;
@@ -126,20 +133,21 @@ class Int8AgentTest {
 
     @Test
     void digitsCnnInt8OnHostAgentMatchesOnnxRuntime() throws Exception {
-        digits("digits_cnn", host(), Digits.test().size(), "host");
+        digits("digits_cnn", host(), Digits.test().size(), "host", null);
     }
 
     @Test
     void digitsMlpInt8OnHostAgentMatchesOnnxRuntime() throws Exception {
-        digits("digits_mlp", host(), Digits.test().size(), "host");
+        digits("digits_mlp", host(), Digits.test().size(), "host", null);
     }
 
     @Test
     void digitsCnnInt8OnAarch64UnderQemu() throws Exception {
         String bin = AgentClientTest.agentBinary("aarch64", "aarch64").toString();
-        digits("digits_cnn", List.of("qemu-aarch64", "-cpu", "max", bin), 40, "aarch64 EMULATED qemu -cpu max (SDOT)");
+        digits("digits_cnn", List.of("qemu-aarch64", "-cpu", "max", bin), 40, "aarch64 EMULATED qemu -cpu max (SDOT)",
+            "int8 GEMM s8_neon_sdot");
         digits("digits_cnn", List.of("qemu-aarch64", "-cpu", "cortex-a53", bin), 40,
-            "aarch64 EMULATED qemu -cpu cortex-a53 (widening multiply)");
+            "aarch64 EMULATED qemu -cpu cortex-a53 (widening multiply)", "int8 GEMM s8_neon_widening");
     }
 
     @Test
