@@ -102,6 +102,41 @@ static void gemm_case(size_t M, size_t N, size_t K, int u8_input, int out_type, 
   free(a); free(x); free(ap); free(rowsum); free_rows(&c); free(ref); free(got); free(scratch);
 }
 
+/* fully connected: y[b][n] = x[b][:] . W[n][:], B transposed (batch rows are the columns) and
+ * a strided output (row stride 1, column stride N) as GEMM_S8 runs it */
+static void fc_case(size_t Bt, size_t N, size_t K, int out_type, ew_pool *pool) {
+  int8_t *w = rand_s8(N * K, -127);
+  uint8_t *x = (uint8_t *)rand_s8(Bt * K, -128);
+  int32_t zx = (int32_t)(tu_u32() % 256) - 128; /* int8 input this time */
+  int8_t *wp = malloc(ew_qpack_a_bytes(N, K));
+  int32_t *rowsum = malloc(N * 4);
+  int safe = ew_qpack_a_s8(N, K, w, K, wp, rowsum);
+  qcase c;
+  make_rows(&c, N, rowsum, zx, out_type);
+  size_t es = out_type == EW_QT_F32 ? 4 : 1;
+  uint8_t *ref = malloc(Bt * N * es), *got = malloc(Bt * N * es);
+  for (size_t b = 0; b < Bt; b++)
+    for (size_t n = 0; n < N; n++) {
+      int64_t acc = c.bias[n];
+      for (size_t k = 0; k < K; k++) acc += (int64_t)w[n * K + k] * ((int8_t)x[b * K + k] - zx);
+      store_ref(&c.rows, n, acc, ref, b * N + n);
+    }
+  ew_qb_matrix src = {x, K, Bt, 1, 0};
+  int8_t *scratch = malloc(3 * ew_qgemm_scratch_bytes(K));
+  for (size_t i = 0; i < n_impls; i++) {
+    memset(got, 0x3C, Bt * N * es);
+    ew_qgemm_problem p = {N, Bt, K, wp, safe, ew_qpack_b_matrix, &src, &c.rows, got, 1, N};
+    ew_qgemm(impls[i], &p, pool, scratch);
+    tu_checks++;
+    if (memcmp(got, ref, Bt * N * es)) {
+      tu_failures++;
+      printf("FAIL %s fc B=%zu N=%zu K=%zu out=%d differs from the reference\n", impls[i]->name, Bt, N, K,
+             out_type);
+    }
+  }
+  free(w); free(x); free(wp); free(rowsum); free_rows(&c); free(ref); free(got); free(scratch);
+}
+
 /* worst case for the int16 pair accumulation of the widening kernel: |w| = 127, x = -128 */
 static void extreme_case(void) {
   size_t M = 9, N = 9, K = 64;
@@ -225,6 +260,11 @@ int main(void) {
                   v % 2 ? pool3 : NULL);
       }
   extreme_case();
+  const size_t Bs[] = {1, 3, 8, 9, 17}, FNs[] = {1, 7, 8, 9, 33}, FKs[] = {1, 5, 64, 257};
+  for (size_t bi = 0; bi < 5; bi++)
+    for (size_t ni = 0; ni < 5; ni++)
+      for (size_t ki = 0; ki < 4; ki++)
+        fc_case(Bs[bi], FNs[ni], FKs[ki], (int)((bi + ni + ki) % 3), (bi + ki) % 2 ? pool3 : NULL);
   /* n, c, h, w, m, kh, kw, sh, sw, dh, dw, pt, pl, pb, pr, group */
   const ew_conv_shape convs[] = {
       {1, 3, 9, 11, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0},
