@@ -1,5 +1,6 @@
 package dev.edgewise.bridge.ssh;
 
+import dev.edgewise.bridge.remote.UserConfigFolder;
 import dev.edgewise.bridge.transport.DeviceConnection;
 import dev.edgewise.bridge.transport.DeviceDescriptor;
 import dev.edgewise.bridge.transport.DeviceKind;
@@ -11,6 +12,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,21 +35,27 @@ public final class SshTransport implements Transport {
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
 
     private final SshSettings settings;
+    /** Why devices.json could not be read (reported by discover and open), or null. */
+    private final String settingsProblem;
 
+    /** The boards of the user's devices.json; a broken file is reported, not thrown, so other transports still load. */
     public SshTransport() {
-        this(loadSettings());
+        SshSettings loaded;
+        String problem = null;
+        Path file = UserConfigFolder.location().resolve(SshSettings.FILE_NAME);
+        try {
+            loaded = SshSettings.load(file);
+        } catch (IOException e) {
+            loaded = new SshSettings(file, List.of(), Duration.ofSeconds(5), Duration.ofSeconds(10));
+            problem = e.getMessage();
+        }
+        this.settings = loaded;
+        this.settingsProblem = problem;
     }
 
     public SshTransport(SshSettings settings) {
         this.settings = settings;
-    }
-
-    private static SshSettings loadSettings() {
-        try {
-            return SshSettings.load();
-        } catch (IOException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
+        this.settingsProblem = null;
     }
 
     @Override
@@ -59,7 +67,9 @@ public final class SshTransport implements Transport {
     public Discovery discover() {
         List<DeviceDescriptor> found = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        if (settings.devices().isEmpty()) {
+        if (settingsProblem != null) {
+            problems.add(settingsProblem);
+        } else if (settings.devices().isEmpty()) {
             problems.add("no SSH boards configured in " + settings.source() + " (see device-bridge/docs/transports.md)");
         }
         for (SshDeviceConfig c : settings.devices()) {
@@ -79,6 +89,9 @@ public final class SshTransport implements Transport {
 
     @Override
     public DeviceConnection open(String deviceId) throws IOException {
+        if (settingsProblem != null) {
+            throw new IOException(deviceId + ": " + settingsProblem);
+        }
         SshDeviceConfig config = settings.forId(deviceId);
         SshDeviceConfig.Address a = config.address();
         HostKeyCheck hostKeys = new HostKeyCheck(config.knownHosts());
