@@ -15,8 +15,8 @@ import dev.edgewise.bridge.proto.Tensor;
 import dev.edgewise.core.eval.Dataset;
 import dev.edgewise.core.eval.OrtModel;
 import dev.edgewise.core.ir.Graph;
-import dev.edgewise.core.optimize.MagnitudePruning;
-import dev.edgewise.core.optimize.PruneSpec;
+import dev.edgewise.core.optimize.OptimizationSettings;
+import dev.edgewise.core.optimize.Optimizer;
 import dev.edgewise.core.testing.Digits;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,7 +41,7 @@ class SparseF16ConformanceTest {
     void prunedDigitsThroughSparseKernelsMatchOnnxRuntime() throws Exception {
         for (String model : List.of("digits_cnn", "digits_mlp")) {
             for (double sparsity : new double[] {0.7, 0.9}) {
-                Graph g = MagnitudePruning.apply(Digits.load(model + ".onnx"), PruneSpec.global(sparsity)).graph();
+                Graph g = pruned(model, sparsity);
                 CompiledPlan plan = PlanCompiler.compile(g, CompileOptions.DEFAULT.withSparse(SparsePolicy.ALWAYS, 0.7));
                 assertTrue(plan.decisions().stream().anyMatch(d -> d.kernel() == KernelId.GEMM_CSR), plan.decisions().toString());
                 check(model + " pruned " + pct(sparsity) + ", sparse kernels " + sparseLayers(plan), g, plan, host(), false, 450,
@@ -60,7 +60,7 @@ class SparseF16ConformanceTest {
             check(model + " fp16 weights (plan " + f32.plan().getSerializedSize() + " -> " + f16.plan().getSerializedSize() + " bytes)",
                 g, f16, host(), false, 450, F16_WEIGHTS_BOUND);
         }
-        Graph mlp90 = MagnitudePruning.apply(Digits.load("digits_mlp.onnx"), PruneSpec.global(0.9)).graph();
+        Graph mlp90 = pruned("digits_mlp", 0.9);
         CompiledPlan both = PlanCompiler.compile(mlp90, CompileOptions.DEFAULT.withF16Weights(true).withSparse(SparsePolicy.ALWAYS, 0.7));
         check("digits_mlp pruned 90%, CSR with fp16 values", mlp90, both, host(), false, 450, F16_WEIGHTS_BOUND);
     }
@@ -68,7 +68,7 @@ class SparseF16ConformanceTest {
     /** fp16 arithmetic is taken under -cpu max (asimdhp) and not under cortex-a53; both match ORT's top-1. */
     @Test
     void prunedFp16DigitsOnAarch64UnderQemu() throws Exception {
-        Graph g = MagnitudePruning.apply(Digits.load("digits_cnn.onnx"), PruneSpec.global(0.9)).graph();
+        Graph g = pruned("digits_cnn", 0.9);
         CompiledPlan plan = PlanCompiler.compile(g, CompileOptions.DEFAULT.withSparse(SparsePolicy.ALWAYS, 0.7).withF16Weights(true)
             .withF16Arithmetic(true));
         String agent = AgentClientTest.agentBinary("aarch64", "aarch64").toString();
@@ -80,6 +80,12 @@ class SparseF16ConformanceTest {
         check("digits_mlp fp16 weights + fp16 arithmetic [EMULATED qemu -cpu max]", mlp,
             PlanCompiler.compile(mlp, CompileOptions.DEFAULT.withF16Weights(true).withF16Arithmetic(true)),
             List.of("qemu-aarch64", "-cpu", "max", agent), true, 450, F16_ARITHMETIC_BOUND);
+    }
+
+    /** Global unstructured magnitude pruning through the Optimizer, as `edgewise optimize --prune` does. */
+    private static Graph pruned(String model, double sparsity) throws Exception {
+        OptimizationSettings s = OptimizationSettings.none().withPrune(sparsity, java.util.Map.of(), List.of());
+        return Optimizer.optimize(Digits.load(model + ".onnx"), s, null, msg -> { }).graph();
     }
 
     private static List<String> host() throws Exception {
