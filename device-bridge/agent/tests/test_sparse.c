@@ -273,6 +273,36 @@ static void malformed(void) {
   }
 }
 
+/* bit flips in a CSR + fp16 plan: load or refuse, and run what loads (ASan/UBSan build) */
+static void flips(void) {
+  float *wc = sparse_rand(9 * 13, 0.7), *wf = sparse_rand(11 * 189, 0.9);
+  float *bc = tu_rand(9, -1, 1), *bf = tu_rand(11, -1, 1), *x = tu_rand(13 * 21, -1, 1);
+  size_t len;
+  uint8_t *p = build_plan(1, W_CSR_F16, wc, bc, wf, bf, &len), *copy = malloc(len);
+  int ok = 0, refused = 0;
+  for (int i = 0; i < (TU_BIG ? 3000 : 800); i++) {
+    memcpy(copy, p, len);
+    for (int k = 0; k < 1 + (int)(tu_u32() % 3); k++) copy[tu_u32() % len] ^= (uint8_t)(1u << (tu_u32() % 8));
+    ew_model *m = NULL;
+    ew_session *s = NULL;
+    ew_error err;
+    if (ew_model_load(copy, len, &m, &err) == EW_OK && ew_model_arena_size(m) < (64u << 20) &&
+        ew_session_create(m, NULL, &s, &err) == EW_OK) {
+      ew_tensor_info ti;
+      if (ew_model_input_info(m, 0, &ti) == EW_OK) memset(ew_session_input(s, 0), 0, ti.bytes);
+      ew_session_run(s, NULL, &err);
+      ok++;
+    } else {
+      refused++;
+    }
+    ew_session_free(s);
+    ew_model_free(m);
+  }
+  TU_CHECK(refused > 0, "no flipped plan was refused");
+  printf("flipped CSR/fp16 plans: %d loaded and ran, %d refused\n", ok, refused);
+  free(p); free(copy); free(wc); free(wf); free(bc); free(bf); free(x);
+}
+
 int main(void) {
   const size_t Ms[] = {1, 7, 8, 9, 17};
   const size_t Cs[] = {1, 3, 4, 5, 13, 64};
@@ -295,6 +325,7 @@ int main(void) {
       fc_case(Ns[a], Ks[b], n % 4 == 0 ? 3 : 1, zeros[n % 5], n % 2 ? pool3 : NULL);
   plans();
   malformed();
+  flips();
   ew_pool_destroy(pool3);
   return tu_finish("test_sparse");
 }
