@@ -160,6 +160,7 @@ class AdbTransportTest {
             });
             double seconds = (System.nanoTime() - dropped) / 1e9;
             assertTrue(seconds < 2, "stdout ended " + seconds + " s after the drop");
+            System.out.printf("%s transport: stdout ended %.3f s after the connection was dropped mid-run%n", c.device().id(), seconds);
             assertFalse(p.isAlive());
             assertTrue(p.stderrTail().contains("ADB connection lost"), p.stderrTail());
             IOException again = assertThrows(IOException.class, () -> c.exec(java.util.List.of("true")));

@@ -171,6 +171,7 @@ class SshTransportTest {
             });
             double seconds = (System.nanoTime() - dropped) / 1e9;
             assertTrue(seconds < 2, "stdout ended " + seconds + " s after the drop");
+            System.out.printf("%s transport: stdout ended %.3f s after the connection was dropped mid-run%n", c.device().id(), seconds);
             assertFalse(p.isAlive());
             IOException again = assertThrows(IOException.class, () -> c.exec(List.of("true")));
             assertTrue(again.getMessage().startsWith(id + ": SSH connection lost"), again.getMessage());
