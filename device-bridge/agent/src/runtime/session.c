@@ -47,6 +47,7 @@ int ew_session_create(const ew_model *m, const ew_session_options *opt, ew_sessi
   int scalar = opt && opt->scalar;
   s->ex.gemm = scalar ? &ew_gemm_ops_scalar : &ew_gemm_ops_neon;
   s->ex.binary = scalar ? &ew_binary_f32_scalar : &ew_binary_f32_neon;
+  s->ex.qgemm = scalar ? &ew_qgemm_ops_scalar : ew_qgemm_ops_for_cpu();
   s->ex.sparse = scalar ? &ew_sparse_ops_scalar : &ew_sparse_ops_neon;
   s->ex.hgemm = choose_hgemm(opt ? opt->f16_arithmetic : 0, scalar);
   s->ex.pool = ew_pool_create(threads, opt ? opt->cpus : NULL, opt ? opt->ncpus : 0);
