@@ -46,7 +46,15 @@ final class DeviceReport {
     }
 
     static Origin estimate(Profiled p) {
-        return Origin.estimated(p.subject().analysis().energyModelDescription());
+        return Origin.estimated(energyModel(p.subject().analysis().energyModelDescription()));
+    }
+
+    /** "energy model: Horowitz 45 nm CMOS energy table" out of the model's long self-description. */
+    static String energyModel(String description) {
+        int from = description.indexOf(" from the ");
+        int end = description.indexOf(" [");
+        String name = from >= 0 && end > from ? description.substring(from + " from the ".length(), end) : description;
+        return "energy model: " + (name.length() > 80 ? name.substring(0, 80) + "..." : name);
     }
 
     /** Measured layer times with the model's op types of the layers folded into each plan op. */

@@ -157,10 +157,17 @@ final class ProfileCommand implements Callable<Integer> {
         if (in.random() && check) {
             err.println("note: checking on a seeded random input (" + in.description() + "); use --inputs for real data");
         }
+        Map<String, List<Map<String, float[]>>> references = new java.util.HashMap<>();
+        if (check) {
+            references.put(base.role(), ProfileRuns.reference(base, in));
+            if (opt != null) {
+                references.put(opt.role(), ProfileRuns.reference(opt, in));
+            }
+        }
         ProfileRuns.Outcome outcome;
         try (RunDriver driver = new RunDriver(err, System.console() != null);
              DeviceSession session = open(device)) {
-            ProfileRuns runs = new ProfileRuns(driver, session, this::runOptions, check, opt != null, err);
+            ProfileRuns runs = new ProfileRuns(driver, session, this::runOptions, references, opt != null, err);
             outcome = runs.profile(base, opt, in);
             finish(outcome, analyzer, reportService);
         }

@@ -41,25 +41,29 @@ final class ProfileRuns {
         }
     }
 
+    private static final long ORT_STACK_BYTES = 64L << 20;
+
     private final RunDriver driver;
     private final DeviceSession session;
     private final BiFunction<Map<String, float[]>, Boolean, RunOptions> options;
     private final boolean check;
+    private final Map<String, List<Map<String, float[]>>> references;
     private final boolean comparing;
     private final PrintWriter err;
     private final List<String> failures = new ArrayList<>();
 
     ProfileRuns(RunDriver driver, DeviceSession session, BiFunction<Map<String, float[]>, Boolean, RunOptions> options,
-                boolean check, boolean comparing, PrintWriter err) {
+                Map<String, List<Map<String, float[]>>> references, boolean comparing, PrintWriter err) {
         this.driver = driver;
         this.session = session;
         this.options = options;
-        this.check = check;
+        this.check = !references.isEmpty();
+        this.references = references;
         this.comparing = comparing;
         this.err = err;
     }
 
-    Outcome profile(Subject base, Subject opt, Inputs in) throws EdgewiseException {
+    Outcome profile(Subject base, Subject opt, Inputs in) {
         Profiled b = one(base, in);
         Profiled o = null;
         if (opt != null && ok(b) && !driver.interrupted()) {
@@ -76,7 +80,7 @@ final class ProfileRuns {
         return p.result().status() == RunStatus.COMPLETED && p.rowOutputs().size() > 0;
     }
 
-    private Profiled one(Subject s, Inputs in) throws EdgewiseException {
+    private Profiled one(Subject s, Inputs in) {
         String input = inputName(s.plan());
         String who = s.role() + " on " + session.device().id();
         RunOptions timed = options.apply(Map.of(input, in.rows().get(0)), true);
@@ -89,10 +93,11 @@ final class ProfileRuns {
             return new Profiled(s, timed, in.description(), r, rowOutputs, null);
         }
         rowOutputs.add(OutputCheck.values(r.outputs(), outputNames));
-        if (check || comparing) {
+        if ((check || comparing) && in.rows().size() > 1) {
+            err.println("[profile] " + who + ": " + (in.rows().size() - 1) + " more input row(s), one single-iteration run each");
             for (int i = 1; i < in.rows().size() && !driver.interrupted(); i++) {
                 RunResult ri = driver.run(session, s.planBytes(), options.apply(Map.of(input, in.rows().get(i)), false),
-                    who + ", row " + (i + 1) + "/" + in.rows().size());
+                    who + ", row " + (i + 1) + "/" + in.rows().size(), true);
                 if (ri.status() != RunStatus.COMPLETED) {
                     failures.add("device " + session.device().id() + ": " + s.role() + " run of input row " + (i + 1)
                         + " did not complete" + ri.failure().map(f -> ": " + f.kind() + ": " + f.message()).orElse(""));
@@ -105,14 +110,49 @@ final class ProfileRuns {
         return new Profiled(s, timed, in.description(), r, rowOutputs, c);
     }
 
-    /** ONNX Runtime on this computer runs the same rows; the device's outputs are compared with its. */
-    private OutputCheck.Comparison againstOrt(Subject s, Inputs in, List<Map<String, float[]>> device)
-            throws EdgewiseException {
-        OutputCheck c = new OutputCheck("ONNX Runtime " + ortVersion() + " on this computer");
-        try (OrtModel ort = OrtModel.open(s.graph(), 1)) {
-            for (int i = 0; i < device.size(); i++) {
-                c.add(ort.run(in.rows().get(i)), device.get(i), in.label(i));
+    /**
+     * ONNX Runtime on this computer runs the rows first (so a model it cannot load fails before the
+     * device is busy); the device's outputs are compared with these afterwards.
+     */
+    static List<Map<String, float[]>> reference(Subject s, Inputs in) throws EdgewiseException {
+        List<Map<String, float[]>> out = new ArrayList<>();
+        EdgewiseException[] failure = new EdgewiseException[1];
+        RuntimeException[] bug = new RuntimeException[1];
+        Runnable work = () -> {
+            try (OrtModel ort = OrtModel.open(s.graph(), 1)) {
+                for (float[] row : in.rows()) {
+                    out.add(ort.run(row));
+                }
+            } catch (EdgewiseException e) {
+                failure[0] = e;
+            } catch (RuntimeException e) {
+                bug[0] = e;
             }
+        };
+        // ONNX Runtime's native session set-up overflows a default 1 MiB Java thread stack in a plain
+        // `java` launch here (SIGSEGV, exit 139, no hs_err): give it a thread with room to spare
+        Thread t = new Thread(null, work, "edgewise-ort-reference", ORT_STACK_BYTES);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EdgewiseException(EdgewiseException.ErrorCode.INTERNAL, "interrupted while ONNX Runtime ran", e);
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        if (bug[0] != null) {
+            throw bug[0];
+        }
+        return out;
+    }
+
+    private OutputCheck.Comparison againstOrt(Subject s, Inputs in, List<Map<String, float[]>> device) {
+        OutputCheck c = new OutputCheck("ONNX Runtime " + ortVersion() + " on this computer");
+        List<Map<String, float[]>> expected = references.get(s.role());
+        for (int i = 0; i < device.size(); i++) {
+            c.add(expected.get(i), device.get(i), in.label(i));
         }
         OutputCheck.Comparison result = c.result();
         if (!result.unmatched().isEmpty()) {

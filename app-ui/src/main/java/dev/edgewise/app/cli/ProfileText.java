@@ -42,10 +42,13 @@ final class ProfileText {
     }
 
     private static void header(StringBuilder sb, DeviceDescriptor d, DeviceInfo i) {
-        sb.append(kv("Device", d.id() + " - " + d.kind().label() + " - " + d.name()));
+        sb.append(kv("Device", d.id() + " - " + d.kind().label() + (d.name().equals(d.kind().label()) || d.name().equals(d.id())
+            ? "" : " - " + d.name())));
         if (i != null) {
-            sb.append(kv("CPU", blank(i.getCpuModel(), "?") + ", " + i.getArch() + ", " + i.getCores() + " cores"
-                + (i.getMemoryBytes() > 0 ? ", " + HumanUnits.bytes(i.getMemoryBytes()) + " memory" : "")));
+            String cpu = blank(i.getCpuModel(), "?") + ", " + i.getCores() + " cores"
+                + (i.getMemoryBytes() > 0 ? ", " + HumanUnits.bytes(i.getMemoryBytes()) + " memory" : "");
+            sb.append(kv("CPU", i.getEmulated() ? i.getArch() + " emulated by qemu-user on the host (" + cpu + ")"
+                : cpu + ", " + i.getArch()));
             sb.append(kv("Agent", blank(i.getAgentVersion(), "?") + "; runtime " + blank(i.getRuntime(), "?")));
             sb.append(kv("Sensors", DevicesCommand.sensorSummary(i)));
         }
@@ -128,7 +131,7 @@ final class ProfileText {
         List<DeviceReport.Layer> all = DeviceReport.layers(p);
         List<DeviceReport.Layer> shown = all.stream().sorted(Comparator.comparingDouble(DeviceReport.Layer::meanMs).reversed())
             .limit(Math.max(1, top)).toList();
-        String label = label(timing);
+        String label = timing.provenance() == Provenance.EMULATED ? "EMULATED" : timing.provenance().key();
         sb.append("\nSlowest layers (" + shown.size() + " of " + all.size() + ", mean per iteration):\n");
         TextTable t = new TextTable("layer", "ops", "kernel", "mean ms", "share", "timing");
         shown.forEach(l -> t.row(l.name(), l.ops(), l.kernel(), ms(l.meanMs() / 1e3),
@@ -166,7 +169,7 @@ final class ProfileText {
 
     /** "measured: CLOCK_MONOTONIC on local", "emulated: qemu-aarch64 -cpu cortex-a53". */
     static String label(Origin o) {
-        return o.provenance() == Provenance.EMULATED ? "EMULATED: " + o.source() + " (not device timing)" : o.shortLabel();
+        return o.provenance() == Provenance.EMULATED ? "EMULATED, not device timing" : o.shortLabel();
     }
 
     private static String kv(String key, String value) {

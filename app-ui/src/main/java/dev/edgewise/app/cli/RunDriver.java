@@ -41,12 +41,17 @@ final class RunDriver implements AutoCloseable {
 
     /** Runs {@code plan} and waits for its result; the result is never missing (the session guarantees it). */
     RunResult run(DeviceSession session, byte[] plan, RunOptions options, String what) {
+        return run(session, plan, options, what, false);
+    }
+
+    /** {@code quiet}: no stage lines (single-iteration runs of further input rows would flood a log). */
+    RunResult run(DeviceSession session, byte[] plan, RunOptions options, String what, boolean quiet) {
         RunHandle h = session.run(plan, options);
         current = h;
         if (interrupted) {
             h.cancel(); // Ctrl-C arrived between the check and the start
         }
-        Progress line = new Progress(what, options.iterations());
+        Progress line = new Progress(what, options.iterations(), quiet);
         h.onEvent(line::accept);
         try {
             return h.result().join();
@@ -87,18 +92,20 @@ final class RunDriver implements AutoCloseable {
         private String stage = "";
         private long lastPrint;
         private double lastSeconds = Double.NaN;
+        private final boolean quiet;
         private boolean dirty;
 
-        Progress(String what, int iterations) {
+        Progress(String what, int iterations, boolean quiet) {
             this.what = what;
             this.iterations = iterations;
+            this.quiet = quiet;
         }
 
         synchronized void accept(RunEvent e) {
             if (e instanceof RunEvent.Progress p) {
                 if (!p.stage().equals(stage)) {
                     stage = p.stage();
-                    if (!terminal) {
+                    if (!terminal && !quiet) {
                         err.println("[profile] " + what + ": " + stage);
                         err.flush();
                     }
