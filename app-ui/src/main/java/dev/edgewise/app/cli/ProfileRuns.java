@@ -88,8 +88,11 @@ final class ProfileRuns {
         List<String> outputNames = ProfileCommand.names(s.graph().outputs());
         List<Map<String, float[]>> rowOutputs = new ArrayList<>();
         if (r.status() != RunStatus.COMPLETED) {
-            r.failure().ifPresent(f -> failures.add("device " + session.device().id() + ": " + s.role() + " run failed: "
-                + f.kind() + ": " + f.message()));
+            // Ctrl-C on a terminal reaches the whole process group: a local or qemu agent may die of it
+            // before the Cancel arrives; that is the interrupt, not a device fault
+            String how = driver.interrupted() ? " run ended by Ctrl-C (" : " run failed: ";
+            r.failure().ifPresent(f -> failures.add("device " + session.device().id() + ": " + s.role() + how
+                + f.kind() + ": " + f.message() + (driver.interrupted() ? ")" : "")));
             return new Profiled(s, timed, in.description(), r, rowOutputs, null);
         }
         rowOutputs.add(OutputCheck.values(r.outputs(), outputNames));
