@@ -144,6 +144,17 @@ public final class AgentClient implements AutoCloseable {
 
     /** Sends the LoadPlan chunks without waiting for the answer (Progress "plan loaded" or an Error). */
     public void sendPlan(byte[] plan, int chunkBytes) throws IOException {
+        sendPlan(plan, chunkBytes, (sent, total) -> { });
+    }
+
+    /** Chunks sent so far and in all, after each chunk (a session's watchdog and progress use it). */
+    @FunctionalInterface
+    public interface ChunkListener {
+        void sent(int chunks, int total) throws IOException;
+    }
+
+    /** As {@link #sendPlan(byte[], int)}, calling {@code afterChunk} after every chunk is written. */
+    public void sendPlan(byte[] plan, int chunkBytes, ChunkListener afterChunk) throws IOException {
         if (plan.length == 0 || chunkBytes <= 0 || chunkBytes > CHUNK_BYTES) {
             throw new IllegalArgumentException("plan of " + plan.length + " bytes, chunk size " + chunkBytes);
         }
@@ -154,6 +165,7 @@ public final class AgentClient implements AutoCloseable {
             int len = Math.min(chunkBytes, plan.length - off);
             send(Envelope.newBuilder().setLoadPlan(LoadPlan.newBuilder().setIndex(i).setTotal(total)
                 .setTotalBytes(plan.length).setSha256(sha).setData(ByteString.copyFrom(plan, off, len))).build());
+            afterChunk.sent(i + 1, total);
         }
     }
 

@@ -40,6 +40,11 @@ public final class LocalProcess implements RemoteProcess {
         return process.pid();
     }
 
+    /** SIGKILL to the process alone, without reaping it or its stderr thread (tests: a crash mid-run). */
+    public void kill9() {
+        process.destroyForcibly();
+    }
+
     @Override
     public OutputStream stdin() {
         return process.getOutputStream();

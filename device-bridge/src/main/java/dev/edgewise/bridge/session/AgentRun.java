@@ -89,8 +89,9 @@ final class AgentRun implements RunHandle {
         return cancelRequested;
     }
 
-    void uploading() {
-        emit(new RunEvent.Progress("uploading plan", 0, 1));
+    /** Host side of the upload: chunks written so far. */
+    void uploaded(int chunks, int total) {
+        emit(new RunEvent.Progress("uploading plan", chunks, total));
     }
 
     /** True once the agent loaded the plan; false when the run ended first. */

@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link DeviceSession} over any {@link DeviceConnection}: pushes the agent for the device's ABI,
@@ -41,8 +42,10 @@ public final class AgentSession implements DeviceSession {
      */
     public static final Duration SILENCE_LIMIT = Duration.ofMillis(1500);
     public static final Duration SILENCE_CAP = Duration.ofSeconds(10);
+    /** How often the agent sends Progress while busy (its --heartbeat-ms). */
+    public static final int HEARTBEAT_MILLIS = 250;
     /** Silence limit multiple of the largest gap between agent messages seen while it was busy. */
-    static final int GAP_FACTOR = 4;
+    static final int GAP_FACTOR = 3;
     private static final long TICK_MILLIS = 50;
 
     private final DeviceConnection connection;
@@ -53,7 +56,7 @@ public final class AgentSession implements DeviceSession {
     private final Thread reader;
     private final Thread watchdog;
     private final BlockingQueue<Object> handshakeReplies = new LinkedBlockingQueue<>();
-    private final Object sendLock = new Object();
+    private final ReentrantLock sendLock = new ReentrantLock();
     private final AtomicLong runCounter = new AtomicLong();
     private final long silenceBaseNanos;
 
@@ -96,6 +99,8 @@ public final class AgentSession implements DeviceSession {
             String path = connection.push(agent, "edgewise-agent", true);
             List<String> argv = new ArrayList<>();
             argv.add(path);
+            argv.add("--heartbeat-ms");
+            argv.add(Integer.toString(HEARTBEAT_MILLIS));
             argv.addAll(agentArguments);
             p = connection.exec(argv);
         } catch (IOException e) {
@@ -117,6 +122,9 @@ public final class AgentSession implements DeviceSession {
             watch(HANDSHAKE_LIMIT.toNanos(), false);
             send(AgentClient.helloEnvelope());
             Object answer = handshakeReplies.poll(HANDSHAKE_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
+            while (answer instanceof Envelope e && e.hasProgress()) { // a heartbeat cannot answer Hello; skip it
+                answer = handshakeReplies.poll(HANDSHAKE_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
+            }
             unwatch();
             if (answer instanceof Envelope e) {
                 deviceInfo = client.acceptHelloAnswer(e);
@@ -189,10 +197,15 @@ public final class AgentSession implements DeviceSession {
     private void drive(AgentRun run, byte[] plan, Map<String, Integer> inputIndex) {
         try {
             if (!run.planSha256().equals(loadedPlanSha)) {
-                run.uploading();
                 watch(SEND_LIMIT.toNanos(), false);
-                synchronized (sendLock) {
-                    client.sendPlan(plan, AgentClient.CHUNK_BYTES);
+                sendLock.lock();
+                try {
+                    client.sendPlan(plan, AgentClient.CHUNK_BYTES, (sent, total) -> {
+                        watchSinceNanos = System.nanoTime(); // each chunk gets SEND_LIMIT of its own
+                        run.uploaded(sent, total);
+                    });
+                } finally {
+                    sendLock.unlock();
                 }
                 watch(silenceLimitNanos(), true);
                 if (!run.awaitPlanLoaded()) {
@@ -238,8 +251,11 @@ public final class AgentSession implements DeviceSession {
     }
 
     private void send(Envelope e) throws IOException {
-        synchronized (sendLock) {
+        sendLock.lock();
+        try {
             client.send(e);
+        } finally {
+            sendLock.unlock();
         }
     }
 
@@ -368,15 +384,23 @@ public final class AgentSession implements DeviceSession {
             closing = true;
         }
         AgentRun run = current;
+        if (run != null && run.result().isDone()) {
+            run = null;
+        }
         if (run != null) {
             run.fail(RunEvent.FailureKind.CONNECTION_LOST, "session with " + device.id() + " closed during the run");
         }
-        if (brokenReason == null) {
+        if (brokenReason == null && run == null) {
             try {
-                synchronized (sendLock) {
-                    client.send(Envelope.newBuilder().setBye(Bye.getDefaultInstance()).build());
+                // a writer stuck on a stalled link holds the lock: then there is nobody to say Bye to
+                if (sendLock.tryLock(200, TimeUnit.MILLISECONDS)) {
+                    try {
+                        client.send(Envelope.newBuilder().setBye(Bye.getDefaultInstance()).build());
+                    } finally {
+                        sendLock.unlock();
+                    }
+                    process.waitFor(Duration.ofSeconds(1));
                 }
-                process.waitFor(Duration.ofSeconds(1));
             } catch (IOException | RuntimeException e) {
                 // the agent is going away anyway
             } catch (InterruptedException e) {
