@@ -10,7 +10,6 @@ import dev.edgewise.bridge.transport.DeviceDescriptor;
 import dev.edgewise.bridge.transport.DeviceKind;
 import dev.edgewise.bridge.transport.Discovery;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -137,8 +136,11 @@ final class DevicesCommand implements Callable<Integer> {
         TextTable t = new TextTable("id", "kind", "model", "ABI", "cores", "sensors");
         for (Probed p : probed) {
             DeviceInfo i = p.info();
-            String model = i != null && !i.getCpuModel().isBlank() ? p.device().name() + " (" + i.getCpuModel() + ")"
-                : p.device().name();
+            String model = p.device().name();
+            if (i != null && !i.getCpuModel().isBlank() && !model.contains(i.getCpuModel())) {
+                // under qemu-user /proc/cpuinfo is the host's: say whose CPU it is
+                model += (i.getEmulated() ? " (host CPU: " : " (") + i.getCpuModel() + ")";
+            }
             String abi = i != null && !i.getArch().isBlank() ? i.getArch() : p.device().abi();
             String cores = i != null ? Integer.toString(i.getCores()) : "?";
             String sensors = i == null ? (p.problem() == null ? "?" : "not opened: " + p.problem()) : sensorSummary(i);
@@ -205,9 +207,5 @@ final class DevicesCommand implements Callable<Integer> {
             d.problems().forEach(msg -> problems.addObject().put("transport", d.scheme()).put("problem", msg));
         }
         return ProfileJson.toSortedString(root);
-    }
-
-    static void printWarnings(PrintWriter err, List<Discovery> found) {
-        problems(found).forEach(p -> err.println("note: " + p));
     }
 }
