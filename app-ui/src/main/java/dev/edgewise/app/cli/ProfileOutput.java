@@ -21,8 +21,18 @@ final class ProfileOutput {
         try {
             AtomicFiles.writeString(output, text);
         } catch (IOException e) {
-            throw new UserInputException(output + ": cannot write: " + e.getMessage());
+            throw new UserInputException(output + ": cannot write: " + reason(e));
         }
+    }
+
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 
     /**
@@ -37,14 +47,19 @@ final class ProfileOutput {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new UserInputException(output + ": cannot write " + option + ": folder " + dir + " does not exist");
         }
-        if (!Files.isWritable(dir)) {
-            throw new UserInputException(output + ": cannot write " + option + ": folder " + dir + " is not writable");
-        }
         if (Files.isDirectory(output)) {
             throw new UserInputException(output + ": cannot write " + option + ": it is a folder");
         }
         if (Files.exists(output) && !Files.isWritable(output)) {
             throw new UserInputException(output + ": cannot write " + option + ": permission denied");
+        }
+        try {
+            // the only sure test: the atomic write will create its temporary file in this folder
+            Files.delete(Files.createTempFile(dir, ".edgewise-probe.", ".part"));
+        } catch (IOException e) {
+            String why = reason(e);
+            throw new UserInputException(output + ": cannot write " + option + ": cannot create a file in " + dir
+                + (why.contains(dir.toString()) ? "" : " (" + why + ")"));
         }
     }
 }

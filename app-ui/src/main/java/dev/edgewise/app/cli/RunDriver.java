@@ -90,6 +90,7 @@ final class RunDriver implements AutoCloseable {
         private final String what;
         private final int iterations;
         private String stage = "";
+        private String agentStage = "";
         private long lastPrint;
         private double lastSeconds = Double.NaN;
         private final boolean quiet;
@@ -103,8 +104,10 @@ final class RunDriver implements AutoCloseable {
 
         synchronized void accept(RunEvent e) {
             if (e instanceof RunEvent.Progress p) {
-                if (!p.stage().equals(stage)) {
-                    stage = p.stage();
+                if (!p.stage().equals(agentStage)) {
+                    agentStage = p.stage();
+                    // the agent's idle power sampling before warm-up is its "baseline" stage
+                    stage = "baseline".equals(p.stage()) ? "idle power baseline" : p.stage();
                     if (!terminal && !quiet) {
                         err.println("[profile] " + what + ": " + stage);
                         err.flush();
