@@ -119,7 +119,7 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the results to FILE (atomically) instead of standard output.")
     Path output;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write a report with the device section: .html .pdf .md .csv .json (repeatable).")
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write the report of MODEL with the device section of its (baseline) run: .html .pdf .md .csv .json (repeatable).")
     List<Path> reports = List.of();
 
     @Option(names = "--verbose", description = "Show stack traces of errors.")
