@@ -5,6 +5,7 @@
 #include "edgewise/rt.h"
 #include "plan.pb-c.h"
 #include "../kernels/kernels.h"
+#include "../kernels/kernels_s8.h"
 #include "threadpool.h"
 
 /* Sizes above these are refused before any allocation (a corrupt plan must not make us try). */
@@ -20,6 +21,7 @@ typedef struct ew_tensor {
   uint32_t dims[EW_MAX_DIMS];
   size_t elems, bytes;
   int storage;
+  int dtype;              /* edgewise.plan.DataType: DT_F32, or DT_U8/DT_I8 (int8 kernels) */
   uint64_t offset;        /* arena */
   const float *constant;  /* constant */
 } ew_tensor;
@@ -53,6 +55,7 @@ typedef struct ew_exec {
   ew_pool *pool;
   const ew_gemm_ops *gemm;
   ew_binary_impl const *binary;
+  const ew_qgemm_ops *qgemm; /* int8: SDOT, widening or scalar (ew_qgemm_ops_for_cpu) */
 } ew_exec;
 
 typedef struct ew_op_adapter {
@@ -62,6 +65,10 @@ typedef struct ew_op_adapter {
   void (*destroy)(void *state);
   int inplace; /* output may sit at exactly its input's offset */
 } ew_op_adapter;
+
+/* 1 for the kernels that take int8 tensors and check dtypes themselves (ops_s8.c); every other
+ * kernel is given DT_F32 tensors only (checked at load). */
+int ew_kernel_takes_int8(int kernel);
 
 int ew_fail(ew_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -101,4 +108,12 @@ EW_OP_ADAPTER_DECL(softmax)
 EW_OP_ADAPTER_DECL(lrn)
 EW_OP_ADAPTER_DECL(batchnorm)
 EW_OP_ADAPTER_DECL(activation)
+EW_OP_ADAPTER_DECL(qconv)
+EW_OP_ADAPTER_DECL(qgemm)
+EW_OP_ADAPTER_DECL(quantize)
+EW_OP_ADAPTER_DECL(dequantize)
+
+/* ConvParams of op against its input/output dims (ops_conv.c), shared with the int8 convs */
+int ew_op_conv_shape(const ew_model *m, const ew_op *op, const Edgewise__Plan__ConvParams *p,
+                     ew_conv_shape *s, ew_error *err);
 #endif

@@ -149,6 +149,11 @@ static void conv_run(const ew_op *op, const ew_exec *ex) {
 
 const ew_op_adapter ew_adapter_conv = {conv_prepare, conv_ws, conv_run, conv_destroy, 0};
 
+int ew_op_conv_shape(const ew_model *m, const ew_op *op, const Edgewise__Plan__ConvParams *p,
+                     ew_conv_shape *s, ew_error *err) {
+  return conv_shape(m, op, p, s, err);
+}
+
 typedef struct gemm_state {
   size_t B, N, K;
   const float *w, *bias;

@@ -32,6 +32,7 @@ int ew_session_create(const ew_model *m, const ew_session_options *opt, ew_sessi
   int scalar = opt && opt->scalar;
   s->ex.gemm = scalar ? &ew_gemm_ops_scalar : &ew_gemm_ops_neon;
   s->ex.binary = scalar ? &ew_binary_f32_scalar : &ew_binary_f32_neon;
+  s->ex.qgemm = scalar ? &ew_qgemm_ops_scalar : ew_qgemm_ops_for_cpu();
   s->ex.pool = ew_pool_create(threads, opt ? opt->cpus : NULL, opt ? opt->ncpus : 0);
   size_t ws = 0;
   for (size_t i = 0; i < m->n_ops; i++) {

@@ -49,6 +49,12 @@ public final class PlanCompiler {
             }
         }
         List<String> outputs = distinctOutputs(lowering, inputs);
+        for (String o : outputs) {
+            if (lowering.tensor(o).isQuantized()) {
+                throw new EdgewiseException(ErrorCode.UNSUPPORTED, "graph output '" + o + "' is " + lowering.tensor(o).dtype
+                    + "; plan outputs are fp32 (end the model with DequantizeLinear)");
+            }
+        }
         List<LayerDecision> decisions = chooseKernels(lowering.ops, opts);
         MemoryPlanner.Result mem = MemoryPlanner.plan(lowering.tensors, lowering.ops, inputs, outputs);
         Plan plan = emit(lowering, inputs, outputs, mem, opts, graph.name());
@@ -154,8 +160,21 @@ public final class PlanCompiler {
             if (op.weight != null) {
                 b.setWeight(BlobRef.newBuilder().setIndex(blob(p, op.name + ".weight", op.weight, op.weightLayout)));
             }
+            if (op.weightS8 != null) {
+                b.setWeight(BlobRef.newBuilder().setIndex(blob(p, op.name + ".weight", DataType.DT_I8, op.weightLayout,
+                    op.weightS8)));
+            }
             if (op.bias != null) {
                 b.setBias(BlobRef.newBuilder().setIndex(blob(p, op.name + ".bias", op.bias, Layout.LAYOUT_RAW)));
+            }
+            if (op.biasI32 != null) {
+                ByteBuffer bb = ByteBuffer.allocate(op.biasI32.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                bb.asIntBuffer().put(op.biasI32);
+                b.setBias(BlobRef.newBuilder().setIndex(blob(p, op.name + ".bias", DataType.DT_I32, Layout.LAYOUT_RAW,
+                    bb.array())));
+            }
+            if (op.quant != null) {
+                b.setQuant(op.quant);
             }
             if (op.activation != null) {
                 b.setActivation(op.activation);
@@ -172,7 +191,7 @@ public final class PlanCompiler {
             return id;
         }
         int newId = p.getTensorsCount();
-        Tensor.Builder tb = Tensor.newBuilder().setId(newId).setName(t.name).setDtype(DataType.DT_F32).setByteSize(t.bytes());
+        Tensor.Builder tb = Tensor.newBuilder().setId(newId).setName(t.name).setDtype(t.dtype).setByteSize(t.bytes());
         for (long d : t.dims) {
             tb.addDims((int) d);
         }
@@ -189,8 +208,11 @@ public final class PlanCompiler {
     private static int blob(Plan.Builder p, String name, float[] data, Layout layout) {
         ByteBuffer bb = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(data);
-        p.addBlobs(Blob.newBuilder().setName(name).setDtype(DataType.DT_F32).setLayout(layout)
-            .setData(ByteString.copyFrom(bb.array())));
+        return blob(p, name, DataType.DT_F32, layout, bb.array());
+    }
+
+    private static int blob(Plan.Builder p, String name, DataType dtype, Layout layout, byte[] littleEndian) {
+        p.addBlobs(Blob.newBuilder().setName(name).setDtype(dtype).setLayout(layout).setData(ByteString.copyFrom(littleEndian)));
         return p.getBlobsCount() - 1;
     }
 }

@@ -62,6 +62,7 @@ public final class AgentSession implements DeviceSession {
 
     private volatile DeviceInfo deviceInfo;
     private volatile AgentRun current;
+    private volatile Thread driver;
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile long watchSinceNanos;
     private volatile long watchLimitNanos; // 0: not waiting for the agent
@@ -187,9 +188,10 @@ public final class AgentSession implements DeviceSession {
             return run;
         }
         current = run;
-        Thread driver = new Thread(() -> drive(run, plan, inputIndex), "edgewise-run-" + shortId + "-" + runId);
-        driver.setDaemon(true);
-        driver.start();
+        Thread t = new Thread(() -> drive(run, plan, inputIndex), "edgewise-run-" + shortId + "-" + runId);
+        t.setDaemon(true);
+        driver = t;
+        t.start();
         return run;
     }
 
@@ -411,6 +413,10 @@ public final class AgentSession implements DeviceSession {
         watchdog.interrupt();
         joinQuietly(watchdog);
         joinQuietly(reader);
+        Thread d = driver;
+        if (d != null) {
+            joinQuietly(d);
+        }
     }
 
     private static void joinQuietly(Thread t) {
