@@ -16,7 +16,7 @@ static void run_valid(int kernel, int threads, int scalar) {
   int rc = ew_model_load(t.plan, t.plan_len, &m, &err);
   TU_CHECK(rc == EW_OK, "kernel %d: load failed: %s", kernel, err.message);
   if (rc == EW_OK) {
-    ew_session_options opt = {threads, NULL, 0, scalar};
+    ew_session_options opt = {threads, NULL, 0, scalar, 0};
     rc = ew_session_create(m, &opt, &s, &err);
     TU_CHECK(rc == EW_OK, "session: %s", err.message);
     for (int it = 0; rc == EW_OK && it < 2; it++) { /* twice: runs must not depend on history */
@@ -122,7 +122,7 @@ static void ops_plan(int threads) {
   ew_error err;
   int rc = ew_model_load(n.plan, n.plan_len, &m, &err);
   TU_CHECK(rc == EW_OK, "ops plan: %s", err.message);
-  ew_session_options opt = {threads, NULL, 0, 0};
+  ew_session_options opt = {threads, NULL, 0, 0, 0};
   if (rc == EW_OK && ew_session_create(m, &opt, &s, &err) == EW_OK) {
     for (int it = 0; it < 2; it++) { /* the in-place add overwrites the input: rewrite it */
       memcpy(ew_session_input(s, 0), n.input, 60 * sizeof(float));

@@ -131,7 +131,7 @@ static int run(const uint8_t *plan, size_t len, int scalar, int threads, float *
   ew_model *m = NULL;
   ew_session *s = NULL;
   ew_error err = {0, ""};
-  ew_session_options o = {threads, NULL, 0, scalar};
+  ew_session_options o = {threads, NULL, 0, scalar, 0};
   int rc = ew_model_load(plan, len, &m, &err);
   if (!rc) rc = ew_session_create(m, &o, &s, &err);
   if (!rc) {
