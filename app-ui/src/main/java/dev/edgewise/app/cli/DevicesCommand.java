@@ -87,7 +87,7 @@ final class DevicesCommand implements Callable<Integer> {
     private List<Probed> probe(Devices devices, List<Discovery> found) {
         List<DeviceDescriptor> all = new ArrayList<>();
         found.forEach(d -> all.addAll(d.devices()));
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(all.size(), 4)), r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(all.size(), 16)), r -> {
             Thread t = new Thread(r, "edgewise-probe");
             t.setDaemon(true);
             return t;

@@ -240,7 +240,8 @@ final class ProfileCommand implements Callable<Integer> {
         CompiledPlan plan;
         try {
             byte[] sha = g.metadata().sha256().isEmpty() ? null : java.util.HexFormat.of().parseHex(g.metadata().sha256());
-            plan = PlanCompiler.compile(g, new CompileOptions(bindings, Map.of(), null, g.name(), sha));
+            plan = PlanCompiler.compile(g, new CompileOptions(bindings, Map.of(), null, g.name(), sha,
+                CompileOptions.SparsePolicy.AUTO, CompileOptions.DEFAULT_SPARSE_THRESHOLD, false, false));
         } catch (EdgewiseException e) {
             throw new EdgewiseException(e.code(), source + ": cannot compile for the device runtime: " + e.getMessage(), e);
         }
