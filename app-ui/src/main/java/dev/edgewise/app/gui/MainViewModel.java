@@ -455,6 +455,27 @@ public final class MainViewModel {
         return categories.getReadOnlyProperty();
     }
 
+    /**
+     * Offers another per-layer metric for colouring (e.g. the quantization error of an evaluation),
+     * replacing one with the same id; the current choice follows the replacement.
+     */
+    public void offerColorMetric(LayerMetric metric) {
+        ColorChoice choice = new ColorChoice(metric.label(), metric);
+        boolean selected = false;
+        for (int i = 0; i < colorChoices.size(); i++) {
+            LayerMetric m = colorChoices.get(i).metric();
+            if (m != null && m.id().equals(metric.id())) {
+                selected = colorChoice.get() == colorChoices.get(i);
+                colorChoices.remove(i);
+                break;
+            }
+        }
+        colorChoices.add(choice);
+        if (selected) {
+            colorChoice.set(choice);
+        }
+    }
+
     public ObservableList<ColorChoice> colorChoices() {
         return colorChoices;
     }

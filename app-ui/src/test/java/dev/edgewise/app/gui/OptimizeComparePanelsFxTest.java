@@ -122,6 +122,13 @@ class OptimizeComparePanelsFxTest {
         assertThat(cell(figures, "Accuracy", true)).isEqualTo(String.format(Locale.ROOT, "%.2f%%",
             100 * Evaluation.accuracy(o.evaluationProperty().get().outcome().graph(), test)));
         assertThat(robot.lookup("#optimizeStatus").queryLabeled().getText()).startsWith("Evaluated: 450 samples");
+        MainViewModel.ColorChoice error = vm.colorChoices().stream()
+            .filter(c -> c.metric() != null && c.metric().id().equals("quantization-error")).findFirst().orElseThrow();
+        var worst = o.evaluationProperty().get().evaluation().layers().stream()
+            .filter(l -> Double.isFinite(l.sqnrDb())).min(java.util.Comparator.comparingDouble(l -> l.sqnrDb())).orElseThrow();
+        assertThat(error.metric().max()).isEqualTo(Math.pow(10, -worst.sqnrDb() / 10));
+        assertThat(error.metric().provenance()).isEqualTo(dev.edgewise.core.analysis.Provenance.MEASURED);
+
         robot.interact(() -> view.tabs().getSelectionModel().select(3));
         TableView<CompareViewModel.Row> compare = table(robot, "#compareTable");
         assertThat(cell(compare, "Accuracy", false)).isEqualTo(expected);
