@@ -17,7 +17,10 @@ import dev.edgewise.bridge.transport.DeviceKind;
 import dev.edgewise.bridge.transport.Discovery;
 import dev.edgewise.core.analysis.ModelAnalysis;
 import dev.edgewise.core.analysis.Provenance;
+import dev.edgewise.core.analysis.DimBindings;
+import dev.edgewise.core.ir.Dim;
 import dev.edgewise.core.ir.Graph;
+import dev.edgewise.core.ir.TensorInfo;
 import dev.edgewise.viewer.chart.SeriesData;
 import dev.edgewise.viewer.metric.LayerMetric;
 import dev.edgewise.viewer.metric.MetricUnit;
@@ -235,7 +238,9 @@ public final class DeviceViewModel implements AutoCloseable {
         timingProvenance.set(d.kind() == DeviceKind.EMULATED ? Provenance.EMULATED : Provenance.MEASURED);
         state.set(RunState.PREPARING);
         progress.set(-1);
-        status.set("Compiling " + modelName(g) + " for " + d.id());
+        Map<String, Long> bound = symbolicInputDims(g);
+        status.set("Compiling " + modelName(g) + " for " + d.id() + (bound.isEmpty() ? ""
+            : " with " + bound.keySet().stream().map(k -> k + "=1").collect(java.util.stream.Collectors.joining(", "))));
         runner.submit("Running " + modelName(g) + " on " + d.id(), p -> {
             prepare(a, p);
             return a;
@@ -282,7 +287,26 @@ public final class DeviceViewModel implements AutoCloseable {
     private static CompileOptions compileOptions(Graph g) {
         String sha = g.metadata() == null ? "" : g.metadata().sha256();
         byte[] digest = sha != null && sha.matches("[0-9a-fA-F]{64}") ? java.util.HexFormat.of().parseHex(sha) : null;
-        return new CompileOptions(null, Map.of(), null, g.name(), digest);
+        return new CompileOptions(new DimBindings(symbolicInputDims(g), Map.of()), Map.of(), null, g.name(), digest);
+    }
+
+    /**
+     * A plan needs static shapes; the GUI has no dialog for dim bindings yet, so every symbolic
+     * input dim (batch_size, sequence_length) is run at 1, as one inference of one sample.
+     */
+    static Map<String, Long> symbolicInputDims(Graph g) {
+        Map<String, Long> ones = new java.util.TreeMap<>();
+        for (TensorInfo in : g.inputs()) {
+            if (g.isInitializer(in.name()) || !in.shape().hasRank()) {
+                continue;
+            }
+            for (Dim d : in.shape().dims()) {
+                if (d.isSymbolic()) {
+                    ones.put(d.symbolName(), 1L);
+                }
+            }
+        }
+        return ones;
     }
 
     private void preparing(Attempt a, String message) {
