@@ -24,6 +24,7 @@ if [ "$case" = sensors ]; then
     done ) &
   feeder=$!
 fi
+if [ "$case" = heartbeat ]; then args="--heartbeat-ms 20 --sysfs-root $dir/$case.in.sysfs"; fi
 $emu "$agent" $args < "$dir/$case.in" > "$dir/$case.out" 2> "$dir/$case.err"
 rc=$?
 if [ -n "$feeder" ]; then touch "$dir/$case.done"; wait "$feeder"; fi

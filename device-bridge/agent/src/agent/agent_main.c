@@ -12,7 +12,11 @@
 #include "edgewise/rt.h"
 
 void ew_send(agent *a, Edgewise__Bridge__Envelope *env) {
-  if (ew_wire_send(a->out, env) != 0) {
+  pthread_mutex_lock(&a->send_mu);
+  int rc = ew_wire_send(a->out, env);
+  a->last_send = ew_mono_seconds();
+  pthread_mutex_unlock(&a->send_mu);
+  if (rc != 0) {
     fprintf(stderr, "edgewise-agent: host closed stdout, exiting\n");
     exit(4);
   }
@@ -146,6 +150,13 @@ static void on_load_plan(agent *a, const Edgewise__Bridge__LoadPlan *c) {
   finish_upload(a);
 }
 
+static const char *busy_stage(const Edgewise__Bridge__Envelope *e) {
+  switch (e->body_case) {
+    case EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN: return "loading plan";
+    default: return "starting run";
+  }
+}
+
 static void dispatch(agent *a, const Edgewise__Bridge__Envelope *e) {
   if (!a->hello_done && e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO &&
       e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE) {
@@ -217,23 +228,46 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--sysfs-root") && i + 1 < argc) {
       a.sysfs_root = argv[++i];
+    } else if (!strcmp(argv[i], "--heartbeat-ms") && i + 1 < argc) {
+      char *end;
+      unsigned long ms = strtoul(argv[++i], &end, 10);
+      if (*end || ms < EW_MIN_HEARTBEAT_MS || ms > EW_MAX_HEARTBEAT_MS) {
+        fprintf(stderr, "edgewise-agent: --heartbeat-ms wants %u..%u, got '%s'\n", EW_MIN_HEARTBEAT_MS,
+                EW_MAX_HEARTBEAT_MS, argv[i]);
+        return 2;
+      }
+      a.heartbeat_ms = (unsigned)ms;
     } else if (!strcmp(argv[i], "--version")) {
       printf("edgewise-agent %s protocol %u runtime %s\n", EW_AGENT_VERSION, EW_PROTOCOL_VERSION, EW_RT_VERSION);
       return 0;
     } else {
-      fprintf(stderr, "usage: edgewise-agent [--sysfs-root DIR] [--version]\n"
+      fprintf(stderr, "usage: edgewise-agent [--sysfs-root DIR] [--heartbeat-ms N] [--version]\n"
                       "speaks the bridge protocol on stdin/stdout (docs/bridge-protocol.md)\n");
       return 2;
     }
   }
   signal(SIGPIPE, SIG_IGN);
+  pthread_mutex_init(&a.send_mu, NULL);
+  if (!ew_heartbeat_start(&a)) {
+    fprintf(stderr, "edgewise-agent: cannot start the heartbeat thread\n");
+    return 2;
+  }
   while (!a.quit) {
     Edgewise__Bridge__Envelope *e;
     if (ew_agent_next(&a, &e) && e) {
+      /* only plan loads and runs take long; Hello is answered by DeviceInfo and nothing before it */
+      int slow = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN ||
+                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN;
+      uint64_t run_id = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN ? e->run->run_id : 0;
+      if (slow) ew_heartbeat_busy(&a, 1, run_id, busy_stage(e));
       dispatch(&a, e);
+      /* an open plan upload keeps the agent busy between chunks: a slow link still hears from it */
+      ew_heartbeat_busy(&a, a.up.buf != NULL, 0, "loading plan");
+      if (a.up.buf) ew_heartbeat_stage(&a, 0, "loading plan", a.up.next, a.up.total);
       edgewise__bridge__envelope__free_unpacked(e, NULL);
     }
   }
+  ew_heartbeat_stop(&a);
   upload_reset(&a.up);
   ew_model_free(a.model);
   return a.exit_code;
