@@ -59,7 +59,11 @@ public final class DevicePanel extends SplitPane {
         this.vm = vm;
         getStyleClass().add("device-panel");
         setId("devicePanel");
-        ScrollPane left = scroll(new VBox(10, devicesSection(), optionsSection(), runSection()));
+        ScrollPane form = scroll(new VBox(10, devicesSection(), optionsSection()));
+        VBox.setVgrow(form, Priority.ALWAYS);
+        Node run = runSection();
+        VBox left = new VBox(run, form);
+        VBox.setMargin(run, new Insets(8, 8, 4, 8));
         left.setMinWidth(250);
         ScrollPane right = scroll(resultsSection());
         right.setMinWidth(260);

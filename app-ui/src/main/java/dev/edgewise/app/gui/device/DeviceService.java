@@ -1,6 +1,7 @@
 package dev.edgewise.app.gui.device;
 
 import dev.edgewise.bridge.session.DeviceSession;
+import dev.edgewise.bridge.session.Devices;
 import dev.edgewise.bridge.transport.Discovery;
 import java.io.IOException;
 import java.util.List;
@@ -18,4 +19,25 @@ public interface DeviceService {
 
     /** The device chosen on a fresh install: the emulated ARM core, so the loop works without hardware. */
     String defaultDeviceId();
+
+    /** The transports registered on the class path (this computer, qemu, ADB, SSH). */
+    static DeviceService standard() {
+        Devices devices = Devices.standard();
+        return new DeviceService() {
+            @Override
+            public List<Discovery> discover() {
+                return devices.discover();
+            }
+
+            @Override
+            public DeviceSession open(String deviceId) throws IOException {
+                return devices.open(deviceId);
+            }
+
+            @Override
+            public String defaultDeviceId() {
+                return Devices.DEFAULT_DEVICE;
+            }
+        };
+    }
 }

@@ -133,6 +133,7 @@ public final class DeviceViewModel implements AutoCloseable {
     private DeviceSession session;
     private Attempt current;
     private long attempts;
+    private volatile boolean closed;
 
     /**
      * @param ui        runs tasks on the UI thread (Platform::runLater in the application)
@@ -316,7 +317,7 @@ public final class DeviceViewModel implements AutoCloseable {
     }
 
     private void started(Attempt a, DeviceInfo info) {
-        if (a != current) {
+        if (a != current || closed) {
             return;
         }
         infos.put(a.device.id(), info);
@@ -349,7 +350,7 @@ public final class DeviceViewModel implements AutoCloseable {
     }
 
     private void prepareFailed(Attempt a, String stage, Throwable t) {
-        if (a != current) {
+        if (a != current || closed) {
             return;
         }
         toIdle();
@@ -413,12 +414,14 @@ public final class DeviceViewModel implements AutoCloseable {
                 pr.total()));
         } else {
             progress.set(-1);
-            status.set(String.format(Locale.ROOT, "%s on %s: %s, %d done", model, current.device.id(), stage, pr.done()));
+            long timed = latency.get().isEmpty() ? 0 : latency.get().get(0).received();
+            status.set(String.format(Locale.ROOT, "%s on %s: %s, %d iterations so far (timed run)", model,
+                current.device.id(), stage, timed));
         }
     }
 
     private void finished(Attempt a, RunResult r, Throwable t) {
-        if (a != current) {
+        if (a != current || closed) {
             return;
         }
         coalescer.flush();
@@ -524,7 +527,7 @@ public final class DeviceViewModel implements AutoCloseable {
 
     /** Forgets a session that failed; closing (Bye, kill, clean up) happens off the UI thread. */
     private void dropSession(DeviceSession s) {
-        if (s == null) {
+        if (s == null || closed) {
             return;
         }
         synchronized (sessionLock) {
@@ -541,6 +544,7 @@ public final class DeviceViewModel implements AutoCloseable {
     /** Cancels a run and closes the session (application exit). */
     @Override
     public void close() {
+        closed = true;
         Attempt a = current;
         if (a != null && a.handle.get() != null) {
             a.handle.get().cancel();
