@@ -128,6 +128,14 @@ public final class DeviceViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<RunSummary> summary = new ReadOnlyObjectWrapper<>(this, "summary");
     private final ReadOnlyObjectWrapper<RunError> error = new ReadOnlyObjectWrapper<>(this, "error");
     private final ReadOnlyObjectWrapper<LayerMetric> layerMetric = new ReadOnlyObjectWrapper<>(this, "layerMetric");
+    private final ReadOnlyObjectWrapper<FinishedRun> lastRun = new ReadOnlyObjectWrapper<>(this, "lastRun");
+
+    /**
+     * A run that ended, with the graph it ran: the hook for panels that compare measured figures
+     * (the Compare panel takes latency and energy from here, with their provenance).
+     */
+    public record FinishedRun(Graph graph, DeviceDescriptor device, RunResult result) {
+    }
 
     private final Object sessionLock = new Object();
     private DeviceSession session;
@@ -435,6 +443,7 @@ public final class DeviceViewModel implements AutoCloseable {
         }
         RunSummary s = RunSummary.of(r, a.analysis);
         summary.set(s);
+        lastRun.set(new FinishedRun(a.graph, a.device, r));
         status.set(s.oneLine());
         if (latency.get().isEmpty()) {
             latencyEmpty.set(r.status() == RunStatus.COMPLETED ? "No iterations were timed" : "Stopped before the "
@@ -663,6 +672,10 @@ public final class DeviceViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<RunError> errorProperty() {
         return error.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<FinishedRun> lastRunProperty() {
+        return lastRun.getReadOnlyProperty();
     }
 
     /** Per-layer latency of the last run with per-layer timing, for the graph's colouring. */

@@ -125,6 +125,8 @@ class DeviceViewModelTest {
         assertThat(vm.stateProperty().get()).isEqualTo(RunState.IDLE);
         assertThat(vm.latencyProperty().get().get(0).size()).as("last points flushed before the result").isEqualTo(5);
         assertThat(vm.summaryProperty().get().headline()).isEqualTo("Completed 5 iterations on qemu:cortex-a76");
+        assertThat(vm.lastRunProperty().get().graph()).isSameAs(model.graph());
+        assertThat(vm.lastRunProperty().get().result().iterationSeconds()).hasSize(5);
         assertThat(vm.statusProperty().get()).contains("mean 2.00 ms (emulated)");
         LayerMetric m = vm.layerMetricProperty().get();
         assertThat(m.id()).isEqualTo(DeviceViewModel.LATENCY_METRIC_ID);
