@@ -192,7 +192,7 @@ public final class MainViewModel {
         for (LayerMetric m : LayerMetrics.fromAnalysis(a)) {
             choices.add(new ColorChoice(m.label(), m));
         }
-        offeredMetrics.values().forEach(m -> choices.add(new ColorChoice(m.label(), m)));
+        offeredMetrics.values().forEach(m -> choices.add(offeredChoice(m)));
         ColorChoice previous = colorChoice.get();
         colorChoices.setAll(choices);
         colorChoice.set(choices.stream().filter(c -> c.label().equals(previous.label())).findFirst()
@@ -211,7 +211,7 @@ public final class MainViewModel {
      */
     public void offerMetric(LayerMetric metric, boolean select) {
         offeredMetrics.put(metric.id(), metric);
-        ColorChoice choice = new ColorChoice(metric.label(), metric);
+        ColorChoice choice = offeredChoice(metric);
         ColorChoice selected = colorChoice.get();
         boolean wasSelected = selected != null && selected.metric() != null && selected.metric().id().equals(metric.id());
         colorChoices.removeIf(c -> c.metric() != null && c.metric().id().equals(metric.id()));
@@ -219,6 +219,11 @@ public final class MainViewModel {
         if (select || wasSelected) {
             colorChoice.set(choice);
         }
+    }
+
+    /** "Latency (emulated)": offered metrics come from runs, so the choice says how they were obtained. */
+    private static ColorChoice offeredChoice(LayerMetric m) {
+        return new ColorChoice(m.label() + " (" + m.provenance().key() + ")", m);
     }
 
     /** Shows a graph that is already laid out (tests and tools). */

@@ -62,7 +62,7 @@ public final class LiveLineChart extends VBox {
         chart.setCreateSymbols(false);
         chart.setLegendVisible(false);
         chart.setMinHeight(90);
-        placeholder.getStyleClass().add("placeholder");
+        placeholder.getStyleClass().addAll("placeholder", "chart-placeholder");
         placeholder.setWrapText(true);
         placeholder.textProperty().bind(emptyText);
         placeholder.setMouseTransparent(true);

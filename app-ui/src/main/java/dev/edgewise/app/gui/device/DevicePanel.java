@@ -36,6 +36,7 @@ import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -64,11 +65,11 @@ public final class DevicePanel extends SplitPane {
         Node run = runSection();
         VBox left = new VBox(run, form);
         VBox.setMargin(run, new Insets(8, 8, 4, 8));
-        left.setMinWidth(250);
+        left.setMinWidth(270);
         ScrollPane right = scroll(resultsSection());
         right.setMinWidth(260);
         getItems().addAll(left, chartsSection(), right);
-        setDividerPositions(0.24, 0.70);
+        setDividerPositions(0.22, 0.68);
         SplitPane.setResizableWithParent(left, false);
         buildStatusItem();
         vm.errorProperty().addListener((o, a, b) -> {
@@ -113,8 +114,9 @@ public final class DevicePanel extends SplitPane {
         Label searching = new Label("searching…");
         searching.getStyleClass().add("muted");
         searching.visibleProperty().bind(vm.discoveringProperty());
-        HBox head = new HBox(6, heading("Devices"), refresh, connect, searching);
-        head.setAlignment(Pos.CENTER_LEFT);
+        HBox buttons = new HBox(6, refresh, connect, searching);
+        buttons.setAlignment(Pos.CENTER_LEFT);
+        VBox head = new VBox(4, heading("Devices"), buttons);
         Label details = wrapping("deviceDetails");
         details.textProperty().bind(vm.deviceDetailsProperty().map(l -> String.join("\n", l)));
         Label problems = wrapping("deviceProblems");
@@ -293,12 +295,18 @@ public final class DevicePanel extends SplitPane {
             name.getStyleClass().add("muted");
             Label value = new Label(r.value());
             value.getStyleClass().add("numeric-cell");
-            if (!r.label().isEmpty()) {
-                value.setTooltip(new Tooltip(r.label()));
+            value.setMinWidth(Region.USE_PREF_SIZE);
+            name.setMinWidth(Region.USE_PREF_SIZE);
+            String tip = (r.label() + (r.note().isEmpty() ? "" : "\n" + r.note())).strip();
+            if (!tip.isEmpty()) {
+                value.setTooltip(new Tooltip(tip));
             }
             Label label = new Label(r.label());
             label.getStyleClass().add("muted");
             label.setWrapText(true);
+            if (!r.note().isEmpty()) {
+                label.setTooltip(new Tooltip(r.note()));
+            }
             g.addRow(i++, name, value, label);
         }
         return g;

@@ -465,7 +465,7 @@ public final class DeviceViewModel implements AutoCloseable {
         r.layerMeanSeconds().forEach((layer, s) -> ms.put(layer, s * 1000));
         String source = deviceId + ", mean of " + r.iterationSeconds().size() + " iterations, " + RunSummary.CLOCK
             + "; layers fused into a conv are timed with it";
-        return new LayerMetric(LATENCY_METRIC_ID, emulated ? "Latency (emulated)" : "Measured latency",
+        return new LayerMetric(LATENCY_METRIC_ID, "Latency",
             MetricUnit.MILLISECONDS, emulated ? Provenance.EMULATED : Provenance.MEASURED, source, ms);
     }
 

@@ -25,8 +25,11 @@ import java.util.stream.Collectors;
  */
 public record RunSummary(String headline, RunStatus status, Provenance provenance, String timingLabel,
                          List<Row> statistics, List<Row> energy, List<String> throttling, List<Row> origin) {
-    /** One figure: what it is, its value, and where it came from. */
-    public record Row(String name, String value, String label) {
+    /** One figure: what it is, its value, where it came from, and optionally more about that (a tooltip). */
+    public record Row(String name, String value, String label, String note) {
+        public Row(String name, String value, String label) {
+            this(name, value, label, "");
+        }
     }
 
     public RunSummary {
@@ -61,7 +64,7 @@ public record RunSummary(String headline, RunStatus status, Provenance provenanc
 
     /** The badge text of a timing: "measured · CLOCK_MONOTONIC" or "emulated". */
     public static String timingBadge(Provenance p) {
-        return p == Provenance.EMULATED ? "emulated (qemu): not representative" : "measured · " + CLOCK;
+        return p == Provenance.EMULATED ? "emulated (qemu)" : "measured · " + CLOCK;
     }
 
     private static List<Row> statistics(RunResult r, Provenance prov) {
@@ -69,7 +72,7 @@ public record RunSummary(String headline, RunStatus status, Provenance provenanc
             return List.of();
         }
         TimingStatistics s = r.latency().get();
-        String where = r.status() == RunStatus.COMPLETED ? "" : " (host, from the iterations before the end)";
+        String where = r.status() == RunStatus.COMPLETED ? "" : " · host, from the iterations before the end";
         String label = timingBadge(prov) + where;
         List<Row> rows = new ArrayList<>();
         rows.add(new Row("iterations", Integer.toString(s.count()), label));
@@ -103,8 +106,8 @@ public record RunSummary(String headline, RunStatus status, Provenance provenanc
         }
         if (analysis != null && analysis.totals().energyUjEstimate() > 0) {
             rows.add(new Row("energy estimate per inference", Units.microjoules(analysis.totals().energyUjEstimate()),
-                "estimated · " + (analysis.energyModelDescription() == null ? "energy model"
-                    : analysis.energyModelDescription())));
+                "estimated · energy model", analysis.energyModelDescription() == null ? ""
+                    : analysis.energyModelDescription()));
         }
         return rows;
     }

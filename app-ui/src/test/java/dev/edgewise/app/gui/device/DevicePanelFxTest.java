@@ -117,6 +117,7 @@ class DevicePanelFxTest {
         assertThat(device.panel().latencyChart().badge().getText()).startsWith("emulated");
         MainViewModel.ColorChoice colouring = vm.colorChoiceProperty().get();
         assertThat(colouring.label()).isEqualTo("Latency (emulated)");
+        assertThat(colouring.metric().provenance()).isEqualTo(Provenance.EMULATED);
         assertThat(colouring.metric().value("conv1").orElse(Double.NaN)).as("ms of conv1: " + colouring.metric().values())
             .isPositive();
         assertThat(view.graphView().colorMetricProperty().get()).isSameAs(colouring.metric());

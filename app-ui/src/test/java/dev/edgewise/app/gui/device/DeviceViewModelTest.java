@@ -130,7 +130,7 @@ class DeviceViewModelTest {
         assertThat(vm.statusProperty().get()).contains("mean 2.00 ms (emulated)");
         LayerMetric m = vm.layerMetricProperty().get();
         assertThat(m.id()).isEqualTo(DeviceViewModel.LATENCY_METRIC_ID);
-        assertThat(m.label()).isEqualTo("Latency (emulated)");
+        assertThat(m.label()).isEqualTo("Latency");
         assertThat(m.provenance()).isEqualTo(Provenance.EMULATED);
         assertThat(m.value("conv1").getAsDouble()).isEqualTo(0.4, org.assertj.core.api.Assertions.within(1e-12));
         assertThat(m.format("fc52")).isEqualTo("100 µs");

@@ -54,7 +54,8 @@ class RunSummaryTest {
             "measured · rapl:intel-rapl:0/package-0"));
         assertThat(s.energy()).anySatisfy(r -> {
             assertThat(r.name()).isEqualTo("energy estimate per inference");
-            assertThat(r.label()).startsWith("estimated · test fixture");
+            assertThat(r.label()).isEqualTo("estimated · energy model");
+            assertThat(r.note()).startsWith("test fixture");
         });
         assertThat(s.throttling()).containsExactly("CPU frequency: no drop seen",
             "A thermal trip point was reached during the run");
