@@ -296,7 +296,9 @@ public final class DeviceViewModel implements AutoCloseable {
     private static CompileOptions compileOptions(Graph g) {
         String sha = g.metadata() == null ? "" : g.metadata().sha256();
         byte[] digest = sha != null && sha.matches("[0-9a-fA-F]{64}") ? java.util.HexFormat.of().parseHex(sha) : null;
-        return new CompileOptions(new DimBindings(symbolicInputDims(g), Map.of()), Map.of(), null, g.name(), digest);
+        CompileOptions d = CompileOptions.DEFAULT;
+        return new CompileOptions(new DimBindings(symbolicInputDims(g), Map.of()), Map.of(), null, g.name(), digest,
+            d.sparse(), d.sparseThreshold(), d.f16Weights(), d.f16Arithmetic());
     }
 
     /**
