@@ -68,8 +68,9 @@ public final class DevicePanel extends SplitPane {
         left.setMinWidth(270);
         ScrollPane right = scroll(resultsSection());
         right.setMinWidth(260);
+        right.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
         getItems().addAll(left, chartsSection(), right);
-        setDividerPositions(0.22, 0.68);
+        setDividerPositions(0.21, 0.62);
         SplitPane.setResizableWithParent(left, false);
         buildStatusItem();
         vm.errorProperty().addListener((o, a, b) -> {
@@ -252,6 +253,7 @@ public final class DevicePanel extends SplitPane {
         stats.getColumns().add(column("Latency", RunSummary.Row::value, 80));
         stats.getColumns().add(column("Source", RunSummary.Row::label, 140));
         stats.setPrefHeight(240);
+        stats.setMinWidth(0);
         stats.setPlaceholder(new Label("No run yet"));
         vm.summaryProperty().addListener((o, a, s) -> showSummary(s));
         results.setPadding(new Insets(8));
@@ -289,14 +291,21 @@ public final class DevicePanel extends SplitPane {
         g.setId(id);
         g.setHgap(8);
         g.setVgap(3);
+        for (double percent : new double[] {34, 30, 36}) {
+            ColumnConstraints c = new ColumnConstraints();
+            c.setPercentWidth(percent);
+            g.getColumnConstraints().add(c);
+        }
         int i = 0;
         for (RunSummary.Row r : rows) {
             Label name = new Label(r.name());
             name.getStyleClass().add("muted");
             Label value = new Label(r.value());
             value.getStyleClass().add("numeric-cell");
-            value.setMinWidth(Region.USE_PREF_SIZE);
-            name.setMinWidth(Region.USE_PREF_SIZE);
+            value.setWrapText(true);
+            value.setMinHeight(Region.USE_PREF_SIZE);
+            name.setWrapText(true);
+            name.setMinHeight(Region.USE_PREF_SIZE);
             String tip = (r.label() + (r.note().isEmpty() ? "" : "\n" + r.note())).strip();
             if (!tip.isEmpty()) {
                 value.setTooltip(new Tooltip(tip));
