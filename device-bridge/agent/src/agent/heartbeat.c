@@ -64,13 +64,13 @@ void ew_heartbeat_stop(agent *a) {
 void ew_heartbeat_busy(agent *a, int busy, uint64_t run_id, const char *stage) {
   if (!a->hb_running) return;
   pthread_mutex_lock(&a->send_mu);
-  if (busy && !a->busy) a->last_send = ew_mono_seconds(); /* the period counts from when work began */
-  a->busy = busy;
-  if (busy) {
+  if (busy && !a->busy) { /* the period counts from when work began */
+    a->last_send = ew_mono_seconds();
     a->hb_run_id = run_id;
     a->hb_stage = stage;
     a->hb_done = a->hb_total = 0;
   }
+  a->busy = busy;
   pthread_mutex_unlock(&a->send_mu);
 }
 

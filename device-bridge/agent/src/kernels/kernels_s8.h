@@ -58,9 +58,13 @@ typedef void (*ew_qgemm_ukernel_fn)(size_t kq, const int8_t *a, const int8_t *b,
  * column), rows m0.. of q. */
 typedef void (*ew_qepilogue_fn)(const int32_t *t, size_t mr, size_t nr, const ew_qrows *q,
                                 size_t m0, void *y, size_t rs, size_t cs);
+/* One column (a GEMV: fully connected at batch 1, and 1-wide edge tiles): t[r] for the 8 rows
+ * of panel a, B the usual packed panel of which only column 0 is read. */
+typedef void (*ew_qgemv_fn)(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int pairs_safe);
 typedef struct ew_qgemm_ops {
   const char *name;
   ew_qgemm_ukernel_fn ukernel;
+  ew_qgemv_fn gemv;
   ew_qepilogue_fn epilogue;
   /* y = saturate(round_half_even(x / s) + zp), type EW_QT_U8 or EW_QT_S8 */
   void (*quantize)(const float *x, size_t n, float s, int32_t zp, int type, void *y);
@@ -71,6 +75,9 @@ typedef struct ew_qgemm_ops {
 void ew_qgemm_8x8_s8_sdot(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps);
 void ew_qgemm_8x8_s8_neon(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps);
 void ew_qgemm_8x8_s8_scalar(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps);
+void ew_qgemv_8_s8_sdot(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps);
+void ew_qgemv_8_s8_neon(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps);
+void ew_qgemv_8_s8_scalar(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps);
 void ew_qepilogue_neon(const int32_t *t, size_t mr, size_t nr, const ew_qrows *q, size_t m0,
                        void *y, size_t rs, size_t cs);
 void ew_qepilogue_scalar(const int32_t *t, size_t mr, size_t nr, const ew_qrows *q, size_t m0,

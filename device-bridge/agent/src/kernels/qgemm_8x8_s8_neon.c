@@ -67,6 +67,25 @@ void ew_qgemm_8x8_s8_neon(size_t kq, const int8_t *a, const int8_t *b, int32_t *
   half(kq, a, b, t, ps, 1);
 }
 
+/* acc[p] lanes: row 2p (k0+k1, k2+k3), row 2p+1 (same) */
+void ew_qgemv_8_s8_neon(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps) {
+  int32x4_t acc[4];
+  for (int p = 0; p < 4; p++) acc[p] = vdupq_n_s32(0);
+  size_t q = 0;
+  for (; ps && q + 2 <= kq; q += 2) {
+    int8x8_t x0 = row4(b + q * 32), x1 = row4(b + q * 32 + 32);
+    for (int p = 0; p < 4; p++)
+      acc[p] = vpadalq_s16(acc[p], vmlal_s8(vmull_s8(vld1_s8(a + q * 32 + 8 * p), x0),
+                                            vld1_s8(a + q * 32 + 32 + 8 * p), x1));
+  }
+  for (; q < kq; q++) {
+    int8x8_t x0 = row4(b + q * 32);
+    for (int p = 0; p < 4; p++) acc[p] = vpadalq_s16(acc[p], vmull_s8(vld1_s8(a + q * 32 + 8 * p), x0));
+  }
+  vst1q_s32(t, vpaddq_s32(acc[0], acc[1]));
+  vst1q_s32(t + 4, vpaddq_s32(acc[2], acc[3]));
+}
+
 /* 4 consecutive columns of one row: the float part of ew_qreal, lane-wise */
 static inline float32x4_t real4(int32x4_t acc, int32_t corr, float mult, float add,
                                 float32x4_t lo, float32x4_t hi) {
@@ -141,5 +160,6 @@ void ew_dequantize_neon(const void *x, size_t n, float s, int32_t zp, int type, 
   if (i < n) ew_dequantize_scalar((const int8_t *)x + i, n - i, s, zp, type, y + i);
 }
 
-const ew_qgemm_ops ew_qgemm_ops_neon = {"s8_neon_widening", ew_qgemm_8x8_s8_neon, ew_qepilogue_neon,
+const ew_qgemm_ops ew_qgemm_ops_neon = {"s8_neon_widening", ew_qgemm_8x8_s8_neon, ew_qgemv_8_s8_neon,
+                                        ew_qepilogue_neon,
                                         ew_quantize_neon, ew_dequantize_neon};

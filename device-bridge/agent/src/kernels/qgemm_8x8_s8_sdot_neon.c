@@ -2,6 +2,7 @@
  * is compiled with -march=armv8.2-a+dotprod in the aarch64 build (CMakeLists.txt); it is only
  * called when ew_cpu_features() reports asimddp, so the binary still runs on a Cortex-A53.
  * On the x86 host SIMDe provides the intrinsic. */
+#include <string.h>
 #include "kernels_s8.h"
 #include "neon.h"
 
@@ -33,5 +34,21 @@ void ew_qgemm_8x8_s8_sdot(size_t kq, const int8_t *a, const int8_t *b, int32_t *
   ROW_STORE(4); ROW_STORE(5); ROW_STORE(6); ROW_STORE(7);
 }
 
-const ew_qgemm_ops ew_qgemm_ops_sdot = {"s8_neon_sdot", ew_qgemm_8x8_s8_sdot, ew_qepilogue_neon,
+/* vdotq_s32 with x's 4 bytes in every lane: lane i adds dot(row i of the block, x) */
+void ew_qgemv_8_s8_sdot(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps) {
+  (void)ps;
+  int32x4_t c0 = vdupq_n_s32(0), c1 = vdupq_n_s32(0);
+  for (size_t q = 0; q < kq; q++, a += 32, b += 32) {
+    int32_t x;
+    memcpy(&x, b, 4);
+    int8x16_t xv = vreinterpretq_s8_s32(vdupq_n_s32(x));
+    c0 = vdotq_s32(c0, vld1q_s8(a), xv);
+    c1 = vdotq_s32(c1, vld1q_s8(a + 16), xv);
+  }
+  vst1q_s32(t, c0);
+  vst1q_s32(t + 4, c1);
+}
+
+const ew_qgemm_ops ew_qgemm_ops_sdot = {"s8_neon_sdot", ew_qgemm_8x8_s8_sdot, ew_qgemv_8_s8_sdot,
+                                        ew_qepilogue_neon,
                                         ew_quantize_neon, ew_dequantize_neon};

@@ -85,7 +85,14 @@ static void qgemm_range(const ew_qgemm_ops *ops, const ew_qgemm_problem *g, size
       const int8_t *ap = g->a + p * kq * 32;
       for (size_t j = jc; j < jc + nc; j += EW_QGEMM_NR) {
         size_t nr = jc + nc - j < EW_QGEMM_NR ? jc + nc - j : EW_QGEMM_NR;
-        ops->ukernel(kq, ap, scratch + (j - jc) / EW_QGEMM_NR * kq * 32, tile, g->a_pairs_safe);
+        const int8_t *bp = scratch + (j - jc) / EW_QGEMM_NR * kq * 32;
+        if (nr == 1) { /* a single column: the GEMV kernel, no 7 wasted columns */
+          int32_t col[EW_QGEMM_MR];
+          ops->gemv(kq, ap, bp, col, g->a_pairs_safe);
+          for (size_t r = 0; r < EW_QGEMM_MR; r++) tile[r * EW_QGEMM_NR] = col[r];
+        } else {
+          ops->ukernel(kq, ap, bp, tile, g->a_pairs_safe);
+        }
         ops->epilogue(tile, mr, nr, g->q, m, (char *)g->y + (m * g->rs + j * g->cs) * esize,
                       g->rs, g->cs);
       }

@@ -14,6 +14,15 @@ void ew_qgemm_8x8_s8_scalar(size_t kq, const int8_t *a, const int8_t *b, int32_t
   memcpy(t, acc, sizeof(acc));
 }
 
+void ew_qgemv_8_s8_scalar(size_t kq, const int8_t *a, const int8_t *b, int32_t *t, int ps) {
+  (void)ps;
+  int32_t acc[EW_QGEMM_MR] = {0};
+  for (size_t q = 0; q < kq; q++, a += 32, b += 32)
+    for (int r = 0; r < EW_QGEMM_MR; r++)
+      for (int j = 0; j < 4; j++) acc[r] += (int32_t)a[4 * r + j] * b[j];
+  memcpy(t, acc, sizeof(acc));
+}
+
 static inline int32_t narrow(float f, int32_t zp, int type) {
   int32_t v = (int32_t)nearbyintf(f) + zp;
   if (type == EW_QT_U8) return v < 0 ? 0 : v > 255 ? 255 : v;
@@ -55,5 +64,6 @@ void ew_dequantize_scalar(const void *x, size_t n, float s, int32_t zp, int type
   }
 }
 
-const ew_qgemm_ops ew_qgemm_ops_scalar = {"s8_scalar", ew_qgemm_8x8_s8_scalar, ew_qepilogue_scalar,
+const ew_qgemm_ops ew_qgemm_ops_scalar = {"s8_scalar", ew_qgemm_8x8_s8_scalar, ew_qgemv_8_s8_scalar,
+                                          ew_qepilogue_scalar,
                                           ew_quantize_scalar, ew_dequantize_scalar};

@@ -80,17 +80,14 @@ final class LocalConnection implements DeviceConnection {
         }
     }
 
+    /** Returns once every process is gone and the folder removed, also when another thread is closing. */
     @Override
-    public void close() {
-        List<LocalProcess> running;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            running = List.copyOf(processes);
+    public synchronized void close() {
+        if (closed) {
+            return;
         }
-        running.forEach(LocalProcess::kill);
+        closed = true;
+        processes.forEach(LocalProcess::kill);
         deleteTree(workDir);
     }
 

@@ -324,6 +324,9 @@ final class QuantTranslator {
             throw g.unsupported(n, "needs constant weights and constant per-tensor input quantization");
         }
         long[] wd = g.staticDims(g.resolve(n.input(wIndex)), n);
+        if (!isConv && wd.length != 2) {
+            throw g.unsupported(n, "needs a constant 2-D B; a batched B (rank " + wd.length + ") is not supported");
+        }
         boolean transpose = !isConv;
         float[] s = integer ? new float[] {1f} : g.consts.floats(g.resolve(n.input(4)));
         int zi = integer ? 3 : 5;

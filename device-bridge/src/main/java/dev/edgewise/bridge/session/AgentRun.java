@@ -33,6 +33,7 @@ final class AgentRun implements RunHandle {
     private boolean cancelRequested;
     private boolean runSent;
     private boolean done;
+    private RunEvent.Failed announced;
 
     AgentRun(AgentSession session, long runId, RunOptions options, String planSha256) {
         this.session = session;
@@ -107,19 +108,34 @@ final class AgentRun implements RunHandle {
         finish(RunStatus.CANCELLED, Optional.empty(), null);
     }
 
-    /** A fatal failure from the session (agent exited, silent, link lost) or from the agent's Error. */
+    /**
+     * First half of a fatal failure found by the session: the Failed event goes out now and later agent
+     * messages are ignored; {@link #fail} completes the result once the connection is cleaned up.
+     */
+    synchronized void announceFailure(RunEvent.FailureKind kind, String message) {
+        if (done || announced != null) {
+            return;
+        }
+        announced = new RunEvent.Failed(kind, message, true);
+        emit(announced);
+    }
+
+    /** A fatal failure (agent exited, silent, link lost, closed): ends the run FAILED with what was measured. */
     synchronized void fail(RunEvent.FailureKind kind, String message) {
         if (done) {
             return;
         }
-        RunEvent.Failed failed = new RunEvent.Failed(kind, message, true);
-        emit(failed);
+        RunEvent.Failed failed = announced;
+        if (failed == null) {
+            failed = new RunEvent.Failed(kind, message, true);
+            emit(failed);
+        }
         finish(RunStatus.FAILED, Optional.of(failed), null);
     }
 
     /** One agent message (reader thread). Messages of another run (a late answer) are ignored. */
     synchronized void onEnvelope(Envelope e) {
-        if (done || (runIdOf(e) != 0 && runIdOf(e) != runId)) {
+        if (done || announced != null || (runIdOf(e) != 0 && runIdOf(e) != runId)) {
             return;
         }
         switch (e.getBodyCase()) {

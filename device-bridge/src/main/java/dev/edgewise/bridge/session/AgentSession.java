@@ -62,6 +62,7 @@ public final class AgentSession implements DeviceSession {
 
     private volatile DeviceInfo deviceInfo;
     private volatile AgentRun current;
+    private volatile Thread driver;
     private volatile long lastMessageNanos = System.nanoTime();
     private volatile long watchSinceNanos;
     private volatile long watchLimitNanos; // 0: not waiting for the agent
@@ -187,9 +188,10 @@ public final class AgentSession implements DeviceSession {
             return run;
         }
         current = run;
-        Thread driver = new Thread(() -> drive(run, plan, inputIndex), "edgewise-run-" + shortId + "-" + runId);
-        driver.setDaemon(true);
-        driver.start();
+        Thread t = new Thread(() -> drive(run, plan, inputIndex), "edgewise-run-" + shortId + "-" + runId);
+        t.setDaemon(true);
+        driver = t;
+        t.start();
         return run;
     }
 
@@ -225,8 +227,7 @@ public final class AgentSession implements DeviceSession {
             }
             run.awaitDone();
         } catch (IOException e) {
-            broken(RunEvent.FailureKind.CONNECTION_LOST, "connection to " + device.id() + " lost while sending: "
-                + e.getMessage());
+            linkFailed(e); // a write fails at once when the agent died: the exit check tells which
         } catch (RuntimeException e) {
             run.fail(RunEvent.FailureKind.INTERNAL, "run driver on " + device.id() + ": " + e);
         } finally {
@@ -245,8 +246,7 @@ public final class AgentSession implements DeviceSession {
         try {
             send(Envelope.newBuilder().setCancel(Cancel.newBuilder().setRunId(runId)).build());
         } catch (IOException e) {
-            broken(RunEvent.FailureKind.CONNECTION_LOST, "connection to " + device.id() + " lost sending Cancel: "
-                + e.getMessage());
+            linkFailed(e);
         }
     }
 
@@ -305,6 +305,11 @@ public final class AgentSession implements DeviceSession {
     }
 
     private void streamEnded(Exception ex) {
+        linkFailed(ex);
+    }
+
+    /** Reading or writing failed: AGENT_EXITED when the process is gone within 0.3 s, else CONNECTION_LOST. */
+    private void linkFailed(Exception ex) {
         if (closing || brokenReason != null) {
             return;
         }
@@ -370,9 +375,12 @@ public final class AgentSession implements DeviceSession {
         handshakeReplies.add(message);
         AgentRun run = current;
         if (run != null) {
-            run.fail(kind, message);
+            run.announceFailure(kind, message); // the event now; the result once everything is released
         }
         connection.close();
+        if (run != null) {
+            run.fail(kind, message);
+        }
     }
 
     @Override
@@ -411,6 +419,10 @@ public final class AgentSession implements DeviceSession {
         watchdog.interrupt();
         joinQuietly(watchdog);
         joinQuietly(reader);
+        Thread d = driver;
+        if (d != null) {
+            joinQuietly(d);
+        }
     }
 
     private static void joinQuietly(Thread t) {

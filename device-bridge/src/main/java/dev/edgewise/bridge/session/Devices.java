@@ -4,12 +4,17 @@ import dev.edgewise.bridge.transport.DeviceConnection;
 import dev.edgewise.bridge.transport.Discovery;
 import dev.edgewise.bridge.transport.Transport;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Every transport Edgewise knows (ServiceLoader over {@link Transport}: "local", "qemu", and the ADB and
@@ -67,14 +72,37 @@ public final class Devices {
         return List.copyOf(transports.values());
     }
 
-    /** What every transport reaches now, one Discovery per transport (plus one for load problems, if any). */
+    /**
+     * What every transport reaches now, one Discovery per transport in registration order (plus one
+     * for load problems, if any). Transports are asked in parallel ("edgewise-discover-SCHEME"
+     * threads); one that has not answered within {@link #DISCOVERY_LIMIT} is reported as timed out.
+     */
     public List<Discovery> discover() {
-        List<Discovery> out = new ArrayList<>();
+        Map<String, CompletableFuture<Discovery>> asked = new LinkedHashMap<>();
         for (Transport t : transports.values()) {
+            CompletableFuture<Discovery> f = new CompletableFuture<>();
+            Thread worker = new Thread(() -> {
+                try {
+                    f.complete(t.discover());
+                } catch (RuntimeException | Error e) {
+                    f.complete(new Discovery(t.scheme(), List.of(), List.of("discovery failed: " + e)));
+                }
+            }, "edgewise-discover-" + t.scheme());
+            worker.setDaemon(true);
+            worker.start();
+            asked.put(t.scheme(), f);
+        }
+        long deadline = System.nanoTime() + DISCOVERY_LIMIT.toNanos();
+        List<Discovery> out = new ArrayList<>();
+        for (var e : asked.entrySet()) {
             try {
-                out.add(t.discover());
-            } catch (RuntimeException e) {
-                out.add(new Discovery(t.scheme(), List.of(), List.of("discovery failed: " + e)));
+                out.add(e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+            } catch (TimeoutException | ExecutionException ex) {
+                out.add(new Discovery(e.getKey(), List.of(), List.of("no answer within "
+                    + DISCOVERY_LIMIT.toSeconds() + " s")));
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                out.add(new Discovery(e.getKey(), List.of(), List.of("interrupted")));
             }
         }
         if (!loadProblems.isEmpty()) {
@@ -82,6 +110,9 @@ public final class Devices {
         }
         return out;
     }
+
+    /** How long {@link #discover()} waits for all transports together. */
+    public static final Duration DISCOVERY_LIMIT = Duration.ofSeconds(10);
 
     /**
      * Connects to {@code deviceId}, starts the agent for its ABI and says Hello.

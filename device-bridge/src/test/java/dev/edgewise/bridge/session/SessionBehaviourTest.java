@@ -59,6 +59,25 @@ class SessionBehaviourTest {
     }
 
     @Test
+    void rejectedPlanFailsTheRunAndTheSessionGoesOn() throws Exception {
+        try (DeviceSession s = Devices.standard().open("local")) {
+            RunResult bad = s.run(new byte[] {1, 2, 3}, RunOptions.defaults()).result().get(30, TimeUnit.SECONDS);
+            assertEquals(RunStatus.FAILED, bad.status());
+            RunEvent.Failed f = bad.failure().orElseThrow();
+            assertEquals(RunEvent.FailureKind.AGENT_ERROR, f.kind());
+            assertTrue(f.message().contains("PLAN_REJECTED") && f.message().contains("local"), f.message());
+            assertTrue(bad.latency().isEmpty() && bad.iterationSeconds().isEmpty());
+            RunResult good = s.run(SessionTesting.digitsPlan().plan().toByteArray(),
+                new RunOptions(0, 2, 0, 1, List.of(), false, 0, Map.of(), false)).result().get(30, TimeUnit.SECONDS);
+            assertEquals(RunStatus.COMPLETED, good.status(), () -> good.failure().toString());
+            IllegalArgumentException noInput = assertThrows(IllegalArgumentException.class, () -> s.run(
+                SessionTesting.digitsPlan().plan().toByteArray(),
+                new RunOptions(0, 1, 0, 1, List.of(), false, 0, Map.of("nope", new float[1]), false)));
+            assertTrue(noInput.getMessage().contains("nope"), noInput.getMessage());
+        }
+    }
+
+    @Test
     void cancelBeforeTheRunStartsEndsItCancelled() throws Exception {
         try (DeviceSession s = Devices.standard().open("local")) {
             RunHandle h = s.run(SessionTesting.digitsPlan().plan().toByteArray(), RunOptions.defaults());

@@ -67,7 +67,8 @@ final class SessionTesting {
 
     /** Names of live threads the session code starts ("edgewise-reader-", "-watchdog-", "-run-", "-stderr-"). */
     static Set<String> sessionThreads() {
-        List<String> prefixes = List.of("edgewise-reader-", "edgewise-watchdog-", "edgewise-run-", "edgewise-stderr-");
+        List<String> prefixes = List.of("edgewise-reader-", "edgewise-watchdog-", "edgewise-run-", "edgewise-stderr-",
+            "edgewise-discover-");
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
             .filter(n -> prefixes.stream().anyMatch(n::startsWith)).collect(Collectors.toSet());
     }
