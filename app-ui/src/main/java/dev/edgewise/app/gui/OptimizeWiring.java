@@ -50,7 +50,7 @@ final class OptimizeWiring {
         optimize.evaluationCurrentProperty().addListener((o, a, b) -> update.run());
         optimize.evaluationProperty().addListener((o, a, r) -> {
             if (r != null && r.evaluation() != null) {
-                main.offerColorMetric(quantizationError(r.evaluation()));
+                main.offerMetric(quantizationError(r.evaluation()), false);
             }
         });
         String[] lastShown = {null};

@@ -63,7 +63,7 @@ class OptimizeComparePanelsFxTest {
         robot.interact(() -> {
             o.calibrationDataProperty().set(SAMPLES.resolve("data/digits_calib.csv"));
             o.evaluationDataProperty().set(SAMPLES.resolve("data/digits_test.csv"));
-            view.tabs().getSelectionModel().select(2);
+            view.tabs().getSelectionModel().select(tab(view, "optimizeTab"));
         });
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(vm.lastErrorProperty().get()).isNull();
@@ -129,7 +129,7 @@ class OptimizeComparePanelsFxTest {
         assertThat(error.metric().max()).isEqualTo(Math.pow(10, -worst.sqnrDb() / 10));
         assertThat(error.metric().provenance()).isEqualTo(dev.edgewise.core.analysis.Provenance.MEASURED);
 
-        robot.interact(() -> view.tabs().getSelectionModel().select(3));
+        robot.interact(() -> view.tabs().getSelectionModel().select(tab(view, "compareTab")));
         TableView<CompareViewModel.Row> compare = table(robot, "#compareTable");
         assertThat(cell(compare, "Accuracy", false)).isEqualTo(expected);
         CompareViewModel.Row bytes = compare.getItems().stream().filter(r -> r.metric().startsWith("Weight bytes"))
@@ -156,5 +156,9 @@ class OptimizeComparePanelsFxTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(o.sensitivityProperty().get()).isNull();
         assertThat(o.lastErrorProperty().get()).isNull();
+    }
+
+    private static javafx.scene.control.Tab tab(dev.edgewise.app.gui.MainView v, String id) {
+        return v.tabs().getTabs().stream().filter(t -> id.equals(t.getId())).findFirst().orElseThrow();
     }
 }
