@@ -37,6 +37,9 @@ final class OptimizeWiring {
             if (analysis == null && main.graphProperty().get() == optimize.original()) {
                 return; // the same model analysed again (new dimension bindings): keep the settings
             }
+            // device figures belong to the model they were measured on
+            compare.setMeasured(CompareViewModel.Side.BASELINE, null);
+            compare.setMeasured(CompareViewModel.Side.OPTIMIZED, null);
             if (analysis == null) {
                 optimize.setModel(null, null, null);
             } else {

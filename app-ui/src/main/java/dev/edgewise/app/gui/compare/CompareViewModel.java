@@ -41,6 +41,24 @@ public final class CompareViewModel {
                 throw new IllegalArgumentException("a device figure is measured or emulated, not " + origin.provenance().key());
             }
         }
+
+        /**
+         * Mean latency and (when a sensor measured it) energy per inference of a device run; empty
+         * when the run timed no iteration. Emulated runs keep their label: qemu timings are not
+         * representative.
+         */
+        public static java.util.Optional<Measured> of(dev.edgewise.bridge.session.RunResult r) {
+            if (r.latency().isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            var energy = r.energy().filter(e -> e.measured() && Double.isFinite(e.joulesPerInference()));
+            var p = r.provenance();
+            String source = p.deviceId() + ", mean of " + r.latency().get().count() + " iterations, CLOCK_MONOTONIC"
+                + energy.map(e -> "; energy: " + e.source()).orElse("");
+            return java.util.Optional.of(new Measured(1000 * r.latency().get().mean(),
+                energy.map(e -> 1000 * e.joulesPerInference()).orElse(null),
+                p.emulated() ? Origin.emulated(source) : Origin.measured(source)));
+        }
     }
 
     /** One line of the comparison; texts are ready to show, {@code regressed} marks a change for the worse. */

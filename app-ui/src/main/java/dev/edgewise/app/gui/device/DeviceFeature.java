@@ -42,6 +42,13 @@ public final class DeviceFeature implements AutoCloseable {
                 main.offerMetric(m, true);
             }
         });
+        vm.lastRunProperty().addListener((o, a, run) -> {
+            // the device tab runs the open (baseline) model; its figures fill the Compare tab's columns
+            if (run != null && run.graph() == main.graphProperty().get()) {
+                dev.edgewise.app.gui.compare.CompareViewModel.Measured.of(run.result()).ifPresent(m ->
+                    view.compareViewModel().setMeasured(dev.edgewise.app.gui.compare.CompareViewModel.Side.BASELINE, m));
+            }
+        });
         DevicePanel panel = new DevicePanel(vm);
         view.addTab("deviceTab", "Device", panel);
         view.addStatusItem(panel.statusItem());

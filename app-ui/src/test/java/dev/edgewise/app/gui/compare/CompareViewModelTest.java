@@ -86,6 +86,18 @@ class CompareViewModelTest {
             CompareViewModel.NOT_MEASURED);
         assertThat(row(vm, "Latency").baseline()).isEqualTo("2.000 ms");
 
+        var prov = new dev.edgewise.bridge.session.RunProvenance("qemu:cortex-a76", dev.edgewise.bridge.transport.DeviceKind
+            .values()[0], "m", "arm64-v8a", "1", "rt", "sha", 1, List.of(), "", true, "emulated");
+        var run = new dev.edgewise.bridge.session.RunResult(dev.edgewise.bridge.session.RunStatus.COMPLETED,
+            java.util.Optional.empty(), java.util.Optional.of(new dev.edgewise.bridge.session.TimingStatistics(
+                40, 0.001, 0.0025, 0.0024, 0.003, 0.004, 0.0002, 0.005)), List.of(), Map.of(),
+            java.util.Optional.of(new dev.edgewise.bridge.session.EnergyMeasurement(false, "none", "", Double.NaN,
+                Double.NaN, Double.NaN, Double.NaN, false, false, 0)), List.of(), Map.of(), prov);
+        CompareViewModel.Measured m = CompareViewModel.Measured.of(run).orElseThrow();
+        assertThat(m.latencyMs()).isEqualTo(2.5);
+        assertThat(m.energyMjPerInference()).as("no power sensor: no number").isNull();
+        assertThat(m.origin().shortLabel()).isEqualTo("emulated: qemu:cortex-a76, mean of 40 iterations, CLOCK_MONOTONIC");
+
         assertThatThrownBy(() -> new CompareViewModel.Measured(1.0, null, Origin.estimated("roofline")))
             .hasMessageContaining("measured or emulated");
     }
