@@ -79,6 +79,7 @@ public final class MainView {
     private final TextField searchField = new TextField();
     private final TextField filterField = new TextField();
     private final Menu recentMenu = new Menu("Open _Recent");
+    private final HBox statusBar = new HBox(10);
     private final ObjectProperty<GraphPalette> palette = new SimpleObjectProperty<>(GraphPalette.light());
 
     public MainView(MainViewModel vm, ChartsViewModel chartsVm, UiTaskExecutor tasks, ObjectProperty<Theme> theme,
@@ -259,7 +260,8 @@ public final class MainView {
         Button cancel = button("Cancel", "Cancel the running task", tasks::cancelAll);
         cancel.setId("cancelTask");
         cancel.visibleProperty().bind(tasks.busyProperty());
-        HBox bar = new HBox(10, summary, lastMessage, spacer, task, progress, cancel);
+        HBox bar = statusBar;
+        bar.getChildren().addAll(summary, lastMessage, spacer, task, progress, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(3, 8, 3, 8));
         bar.getStyleClass().add("status-bar");
@@ -444,6 +446,23 @@ public final class MainView {
         b.setOnAction(e -> action.run());
         b.setFocusTraversable(false);
         return b;
+    }
+
+    // ---- panels added by features ------------------------------------------------------------
+
+    /** Adds a feature's panel as a tab beside Graph and Charts. */
+    public Tab addTab(String id, String title, Parent content) {
+        Tab tab = new Tab(title, content);
+        tab.setId(id);
+        tab.setClosable(false);
+        tabs.getTabs().add(tab);
+        return tab;
+    }
+
+    /** Adds a feature's item (what it is running, its cancel) to the status bar, left of the task progress. */
+    public void addStatusItem(javafx.scene.Node item) {
+        int beforeTask = statusBar.getChildren().indexOf(statusBar.lookup("#taskMessage"));
+        statusBar.getChildren().add(beforeTask < 0 ? statusBar.getChildren().size() : beforeTask, item);
     }
 
     // ---- state for the application shell and tests -----------------------------------------

@@ -91,6 +91,8 @@ public final class MainViewModel {
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
 
     private final Map<String, LayerCost> costByName = new HashMap<>();
+    /** Metrics offered by other panels (measured latency, ...), kept across re-analysis of the same model. */
+    private final Map<String, LayerMetric> offeredMetrics = new java.util.LinkedHashMap<>();
     private TaskRunner.Handle openHandle;
     private TaskRunner.Handle statsHandle;
     private long openGeneration;
@@ -145,6 +147,7 @@ public final class MainViewModel {
         modelFile.set(file);
         analysis.set(null);
         costByName.clear();
+        offeredMetrics.clear();
         categories.set(Map.of());
         colorChoices.setAll(BY_CATEGORY);
         colorChoice.set(BY_CATEGORY);
@@ -189,6 +192,7 @@ public final class MainViewModel {
         for (LayerMetric m : LayerMetrics.fromAnalysis(a)) {
             choices.add(new ColorChoice(m.label(), m));
         }
+        offeredMetrics.values().forEach(m -> choices.add(offeredChoice(m)));
         ColorChoice previous = colorChoice.get();
         colorChoices.setAll(choices);
         colorChoice.set(choices.stream().filter(c -> c.label().equals(previous.label())).findFirst()
@@ -199,6 +203,27 @@ public final class MainViewModel {
             Units.count(a.totals().macs()), unresolved > 0 ? " · " + unresolved + " layers not counted" : ""));
         a.warnings().forEach(w -> report(w, false));
         updateDetails();
+    }
+
+    /**
+     * Adds (or replaces, by id) a per-layer metric produced elsewhere, e.g. the latency measured on a
+     * device, to the "colour by" choices of the current model; {@code select} makes it the colouring.
+     */
+    public void offerMetric(LayerMetric metric, boolean select) {
+        offeredMetrics.put(metric.id(), metric);
+        ColorChoice choice = offeredChoice(metric);
+        ColorChoice selected = colorChoice.get();
+        boolean wasSelected = selected != null && selected.metric() != null && selected.metric().id().equals(metric.id());
+        colorChoices.removeIf(c -> c.metric() != null && c.metric().id().equals(metric.id()));
+        colorChoices.add(choice);
+        if (select || wasSelected) {
+            colorChoice.set(choice);
+        }
+    }
+
+    /** "Latency (emulated)": offered metrics come from runs, so the choice says how they were obtained. */
+    private static ColorChoice offeredChoice(LayerMetric m) {
+        return new ColorChoice(m.label() + " (" + m.provenance().key() + ")", m);
     }
 
     /** Shows a graph that is already laid out (tests and tools). */

@@ -3,6 +3,9 @@ package dev.edgewise.app.gui.tools;
 import dev.edgewise.app.gui.MainViewModel;
 import dev.edgewise.app.gui.ModelService;
 import dev.edgewise.app.gui.Theme;
+import dev.edgewise.app.gui.device.DeviceViewModel;
+import dev.edgewise.app.gui.device.RunError;
+import dev.edgewise.bridge.session.Devices;
 import dev.edgewise.app.gui.fixtures.FixtureService;
 import dev.edgewise.app.gui.fixtures.Models;
 import java.nio.file.Files;
@@ -70,6 +73,8 @@ public final class ScreenshotTool {
         });
         FxHarness.settle();
         h.snapshot(out.resolve("charts-mobilenetv2.png"));
+
+        deviceRun(h, samples.resolve("resnet_tiny.onnx"), out);
         h.close();
 
         // A DenseNet-121-shaped graph (fixture costs, labelled as such): a dense block of a large graph.
@@ -88,6 +93,42 @@ public final class ScreenshotTool {
         d.snapshot(out.resolve("graph-densenet121-block.png"));
         d.close();
         System.out.println("screenshots written to " + out.toAbsolutePath());
+    }
+
+    /**
+     * A real run on the emulated ARM device (qemu-aarch64 -cpu cortex-a76): the Device tab with its
+     * live charts and results, then the graph coloured by the per-layer latency of that run.
+     */
+    private static void deviceRun(FxHarness h, Path model, Path out) throws Exception {
+        openAndWait(h, model);
+        DeviceViewModel dvm = h.device.viewModel();
+        FxHarness.waitFor("device discovery", () -> !dvm.discoveringProperty().get() && !dvm.devices().isEmpty(), 30_000);
+        FxHarness.runFx(() -> {
+            dvm.selectedDeviceProperty().set(dvm.devices().stream().filter(d -> d.id().equals(Devices.DEFAULT_DEVICE))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no " + Devices.DEFAULT_DEVICE + ": "
+                    + dvm.problems())));
+            dvm.options().warmupProperty().set(3);
+            dvm.options().iterationsProperty().set(120);
+            dvm.options().perLayerProperty().set(true);
+            h.view.restoreDividers("0.86;0.86");
+            h.view.tabs().getSelectionModel().select(h.view.tabs().getTabs().stream()
+                .filter(t -> "deviceTab".equals(t.getId())).findFirst().orElseThrow());
+            dvm.run();
+        });
+        FxHarness.waitFor("the emulated run", () -> dvm.stateProperty().get() == DeviceViewModel.RunState.IDLE, 180_000);
+        if (FxHarness.onFx(() -> dvm.errorProperty().get()) != null) {
+            RunError e = FxHarness.onFx(() -> dvm.errorProperty().get());
+            throw new IllegalStateException(e.title() + ": " + e.details());
+        }
+        FxHarness.settle();
+        h.snapshot(out.resolve("device-emulated.png"));
+        FxHarness.runFx(() -> {
+            h.view.restoreDividers("0.74;0.64");
+            h.view.tabs().getSelectionModel().select(0);
+            h.view.graphView().fit();
+        });
+        FxHarness.settle();
+        h.snapshot(out.resolve("graph-latency-emulated.png"));
     }
 
     private static MainViewModel.ColorChoice choice(FxHarness h, String label) {
