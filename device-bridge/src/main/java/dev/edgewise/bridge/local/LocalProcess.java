@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +33,23 @@ public final class LocalProcess implements RemoteProcess {
         stderrDrain.start();
     }
 
-    /** Starts {@code argv} with stdin/stdout as pipes. */
+    /**
+     * Starts {@code argv} with stdin/stdout as pipes, in a session of its own when setsid(1) exists:
+     * Ctrl-C on the terminal must reach only Edgewise, which then cancels the run cleanly, and not
+     * kill the agent first. setsid execs in place (our child is never a group leader), so the pid is
+     * the agent's; the agent still exits when our end of its stdin closes.
+     */
     public static LocalProcess start(List<String> argv) throws IOException {
-        return new LocalProcess(new ProcessBuilder(argv).start());
+        List<String> command = argv;
+        if (Files.isExecutable(SETSID)) {
+            command = new ArrayList<>(argv.size() + 1);
+            command.add(SETSID.toString());
+            command.addAll(argv);
+        }
+        return new LocalProcess(new ProcessBuilder(command).start());
     }
+
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     /** Operating-system process id (tests stop or kill it to simulate faults). */
     public long pid() {
