@@ -146,6 +146,15 @@ class OptimizeComparePanelsFxTest {
     @Test
     void cancellingTheSensitivityAnalysisStopsItWithoutAResult(FxRobot robot) throws Exception {
         OptimizeViewModel o = openDigits(robot);
+        // 20 copies of the test rows: long enough (24 evaluations of 9,000 samples) that Cancel comes first
+        java.util.List<String> rows = java.nio.file.Files.readAllLines(SAMPLES.resolve("data/digits_test.csv"));
+        java.util.List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            many.addAll(rows);
+        }
+        Path big = java.nio.file.Files.createTempFile("digits-x20", ".csv");
+        java.nio.file.Files.write(big, many);
+        robot.interact(() -> o.evaluationDataProperty().set(big));
         robot.clickOn("#sensitivityButton");
         assertThat(o.jobRunningProperty().get()).isTrue();
         assertThat(robot.lookup("#cancelOptimizeJob").query().isVisible()).isTrue();
@@ -154,8 +163,11 @@ class OptimizeComparePanelsFxTest {
         assertThat(robot.lookup("#optimizeStatus").queryLabeled().getText()).isEqualTo("Cancelled.");
         WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> tasks.runningCount() == 0);
         WaitForAsyncUtils.waitForFxEvents();
+        Thread.sleep(1000);
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(o.sensitivityProperty().get()).isNull();
         assertThat(o.lastErrorProperty().get()).isNull();
+        java.nio.file.Files.delete(big);
     }
 
     private static javafx.scene.control.Tab tab(dev.edgewise.app.gui.MainView v, String id) {
