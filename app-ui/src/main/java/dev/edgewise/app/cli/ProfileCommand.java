@@ -113,6 +113,20 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--import-option", paramLabel = "KEY=VALUE", description = "Importer setting (repeatable).")
     List<String> importOptions = List.of();
 
+    @Option(names = "--sparse", defaultValue = "auto", paramLabel = "auto|always|never",
+        description = "CSR kernels for pruned fully-connected and 1x1 conv layers: auto (from --sparse-threshold zeros), always, never (default: ${DEFAULT-VALUE}).")
+    String sparse;
+
+    @Option(names = "--sparse-threshold", paramLabel = "FRACTION",
+        description = "Fraction of zero weights from which 'auto' takes the sparse kernel (default: the measured break-even, see device-bridge/docs/plan-compiler.md).")
+    Double sparseThreshold;
+
+    @Option(names = "--f16-weights", description = "Store conv/FC weights as fp16 in the plan (widened to fp32 when loaded: half the upload).")
+    boolean f16Weights;
+
+    @Option(names = "--f16-arithmetic", description = "Let GEMM-based layers compute in fp16 on CPUs with FEAT_FP16 (others compute in fp32).")
+    boolean f16Arithmetic;
+
     @Option(names = "--format", defaultValue = "table", description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
@@ -214,6 +228,10 @@ final class ProfileCommand implements Callable<Integer> {
         if (!(sensorRate >= 0 && sensorRate <= 1000)) {
             throw new UserInputException("--sensor-rate " + sensorRate + ": must be between 0 and 1000 Hz");
         }
+        if (sparseThreshold != null && !(sparseThreshold >= 0 && sparseThreshold <= 1)) {
+            throw new UserInputException("--sparse-threshold " + sparseThreshold + ": must be a fraction of zeros between 0 and 1");
+        }
+        sparsePolicy();
         if (rows < 1) {
             throw new UserInputException("--rows " + rows + ": must be at least 1");
         }
@@ -224,6 +242,14 @@ final class ProfileCommand implements Callable<Integer> {
             throw new UserInputException("--optimized and --settings: give one of them");
         }
         ProfileOutput.checkWritable(output, "-o");
+    }
+
+    private CompileOptions.SparsePolicy sparsePolicy() {
+        try {
+            return CompileOptions.SparsePolicy.valueOf(sparse.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserInputException("--sparse must be auto, always or never, got '" + sparse + "'");
+        }
     }
 
     RunOptions runOptions(Map<String, float[]> feed, boolean timed) {
@@ -241,7 +267,8 @@ final class ProfileCommand implements Callable<Integer> {
         try {
             byte[] sha = g.metadata().sha256().isEmpty() ? null : java.util.HexFormat.of().parseHex(g.metadata().sha256());
             plan = PlanCompiler.compile(g, new CompileOptions(bindings, Map.of(), null, g.name(), sha,
-                CompileOptions.SparsePolicy.AUTO, CompileOptions.DEFAULT_SPARSE_THRESHOLD, false, false));
+                sparsePolicy(), sparseThreshold == null ? CompileOptions.DEFAULT_SPARSE_THRESHOLD : sparseThreshold,
+                f16Weights, f16Arithmetic));
         } catch (EdgewiseException e) {
             throw new EdgewiseException(e.code(), source + ": cannot compile for the device runtime: " + e.getMessage(), e);
         }

@@ -194,6 +194,26 @@ class ProfileCommandTest {
     }
 
     @Test
+    void compileOptionsReachTheDeviceSparseKernelsAndFp16WeightsStayWithinTheirBound() throws Exception {
+        int rc = run("profile", sample("models/digits_mlp.onnx"), "--device", "local", "--warmup", "1", "--iterations", "3",
+            "--per-layer", "--check", "--sparse", "always", "--f16-weights", "--sensor-rate", "0", "--format", "json");
+        assertThat(rc).as(err.toString()).isZero();
+        JsonNode b = json().get("baseline");
+        List<String> kernels = new ArrayList<>();
+        b.get("layers").forEach(l -> kernels.add(l.get("kernel").asText()));
+        assertThat(kernels).contains("GEMM_CSR").doesNotContain("GEMM");
+        assertThat(b.get("check").get("top1_agreement").get("value").asDouble()).isEqualTo(1.0);
+        // fp16 weights: documented bound 5e-3 of max |reference| (plan-format.md); fp32 would be ~1e-7
+        double rel = b.get("check").get("max_rel_error").get("value").asDouble();
+        assertThat(rel).isLessThan(5e-3).isGreaterThan(1e-6);
+
+        assertThat(run("profile", sample("models/digits_mlp.onnx"), "--device", "local", "--sparse", "sometimes")).isEqualTo(2);
+        assertThat(lastLine()).contains("--sparse", "sometimes");
+        assertThat(run("profile", sample("models/digits_mlp.onnx"), "--device", "local", "--sparse-threshold", "1.5")).isEqualTo(2);
+        assertThat(lastLine()).contains("--sparse-threshold 1.5");
+    }
+
+    @Test
     void userErrorsAreOneLineNamingTheDeviceFileOrLayer(@TempDir Path dir) {
         String model = sample("models/digits_cnn.onnx");
         assertThat(run("profile", model, "--device", "nosuch:thing", "--iterations", "1")).isEqualTo(2);
