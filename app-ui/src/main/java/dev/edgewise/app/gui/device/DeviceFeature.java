@@ -36,6 +36,7 @@ public final class DeviceFeature implements AutoCloseable {
         DeviceViewModel vm = new DeviceViewModel(service, runner, settings, Platform::runLater,
             (task, delayNanos) -> timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
         vm.graphProperty().bind(main.graphProperty());
+        vm.dimBindingsProperty().bind(main.dimBindingsProperty());
         vm.analysisProperty().bind(main.analysisProperty());
         vm.layerMetricProperty().addListener((o, a, m) -> {
             if (m != null) {

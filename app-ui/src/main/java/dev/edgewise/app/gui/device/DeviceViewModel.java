@@ -78,12 +78,15 @@ public final class DeviceViewModel implements AutoCloseable {
         final Graph graph;
         final ModelAnalysis analysis;
         final RunOptions options;
+        final Map<String, Long> symbols;
         final AtomicReference<RunHandle> handle = new AtomicReference<>();
         volatile boolean cancelRequested;
         volatile DeviceSession session;
 
-        Attempt(long id, DeviceDescriptor device, Graph graph, ModelAnalysis analysis, RunOptions options) {
+        Attempt(long id, DeviceDescriptor device, Graph graph, ModelAnalysis analysis, RunOptions options,
+                Map<String, Long> symbols) {
             this.id = id;
+            this.symbols = Map.copyOf(symbols);
             this.device = device;
             this.graph = graph;
             this.analysis = analysis;
@@ -101,6 +104,7 @@ public final class DeviceViewModel implements AutoCloseable {
     private final LiveCharts charts = new LiveCharts();
 
     private final ObjectProperty<Graph> graph = new SimpleObjectProperty<>(this, "graph");
+    private final ObjectProperty<DimBindings> dimBindings = new SimpleObjectProperty<>(this, "dimBindings", DimBindings.NONE);
     private final ObjectProperty<ModelAnalysis> analysis = new SimpleObjectProperty<>(this, "analysis");
     private final ObservableList<DeviceDescriptor> devices = FXCollections.observableArrayList();
     private final ObservableList<String> problems = FXCollections.observableArrayList();
@@ -240,16 +244,20 @@ public final class DeviceViewModel implements AutoCloseable {
         optionsProblem.set("");
         options.save(settings);
         settings.put(LAST_DEVICE_KEY, d.id());
-        Attempt a = new Attempt(++attempts, d, g, analysis.get(), opts);
+        Attempt a = new Attempt(++attempts, d, g, analysis.get(), opts,
+            symbolicInputDims(g, dimBindings.get() == null ? Map.of() : dimBindings.get().symbols()));
         current = a;
         summary.set(null);
         clearCharts("Waiting for the first iteration…");
         timingProvenance.set(d.kind() == DeviceKind.EMULATED ? Provenance.EMULATED : Provenance.MEASURED);
         state.set(RunState.PREPARING);
         progress.set(-1);
-        Map<String, Long> bound = symbolicInputDims(g);
+        DimBindings userBound = dimBindings.get() == null ? DimBindings.NONE : dimBindings.get();
+        Map<String, Long> bound = symbolicInputDims(g, userBound.symbols());
         status.set("Compiling " + modelName(g) + " for " + d.id() + (bound.isEmpty() ? ""
-            : " with " + bound.keySet().stream().map(k -> k + "=1").collect(java.util.stream.Collectors.joining(", "))));
+            : " with " + bound.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()
+                + (userBound.symbols().containsKey(e.getKey()) ? "" : " (unbound: run at 1; View > Bind Dimensions)"))
+                .collect(java.util.stream.Collectors.joining(", "))));
         runner.submit("Running " + modelName(g) + " on " + d.id(), p -> {
             prepare(a, p);
             return a;
@@ -261,7 +269,7 @@ public final class DeviceViewModel implements AutoCloseable {
         String stage = "compile";
         try {
             p.update("Compiling " + modelName(a.graph) + " for the device runtime", -1);
-            CompiledPlan plan = PlanCompiler.compile(a.graph, compileOptions(a.graph));
+            CompiledPlan plan = PlanCompiler.compile(a.graph, compileOptions(a.graph, a.symbols));
             byte[] bytes = plan.plan().toByteArray();
             checkCancelled(a, p);
             stage = "connect";
@@ -293,19 +301,19 @@ public final class DeviceViewModel implements AutoCloseable {
         }
     }
 
-    private static CompileOptions compileOptions(Graph g) {
+    private static CompileOptions compileOptions(Graph g, Map<String, Long> symbols) {
         String sha = g.metadata() == null ? "" : g.metadata().sha256();
         byte[] digest = sha != null && sha.matches("[0-9a-fA-F]{64}") ? java.util.HexFormat.of().parseHex(sha) : null;
         CompileOptions d = CompileOptions.DEFAULT;
-        return new CompileOptions(new DimBindings(symbolicInputDims(g), Map.of()), Map.of(), null, g.name(), digest,
+        return new CompileOptions(new DimBindings(symbols, Map.of()), Map.of(), null, g.name(), digest,
             d.sparse(), d.sparseThreshold(), d.f16Weights(), d.f16Arithmetic());
     }
 
     /**
-     * A plan needs static shapes; the GUI has no dialog for dim bindings yet, so every symbolic
-     * input dim (batch_size, sequence_length) is run at 1, as one inference of one sample.
+     * A plan needs static shapes: every symbolic input dim (batch_size, sequence_length) takes the
+     * value bound in View > Bind Dimensions, and 1 (one inference of one sample) when unbound.
      */
-    static Map<String, Long> symbolicInputDims(Graph g) {
+    static Map<String, Long> symbolicInputDims(Graph g, Map<String, Long> userBound) {
         Map<String, Long> ones = new java.util.TreeMap<>();
         for (TensorInfo in : g.inputs()) {
             if (g.isInitializer(in.name()) || !in.shape().hasRank()) {
@@ -313,7 +321,7 @@ public final class DeviceViewModel implements AutoCloseable {
             }
             for (Dim d : in.shape().dims()) {
                 if (d.isSymbolic()) {
-                    ones.put(d.symbolName(), 1L);
+                    ones.put(d.symbolName(), userBound.getOrDefault(d.symbolName(), 1L));
                 }
             }
         }
@@ -585,6 +593,11 @@ public final class DeviceViewModel implements AutoCloseable {
     /** Events delivered to the charts so far, in batches (tests check the coalescing). */
     public long chartBatches() {
         return coalescer.batches();
+    }
+
+    /** Bindings of symbolic dims chosen by the user (the main window's Bind Dimensions). */
+    public ObjectProperty<DimBindings> dimBindingsProperty() {
+        return dimBindings;
     }
 
     public ObjectProperty<Graph> graphProperty() {

@@ -277,6 +277,16 @@ class DeviceViewModelTest {
     }
 
     @Test
+    void symbolicDimsTakeTheUsersBindingsAndOneOtherwise() throws Exception {
+        Path transformer = Path.of(System.getProperty("edgewise.samples", "../samples"), "models", "transformer_tiny.onnx");
+        Graph g = ModelService.standard().load(transformer);
+        assertThat(DeviceViewModel.symbolicInputDims(g, java.util.Map.of()))
+            .isEqualTo(java.util.Map.of("batch_size", 1L, "sequence_length", 1L));
+        assertThat(DeviceViewModel.symbolicInputDims(g, java.util.Map.of("sequence_length", 8L, "unused", 3L)))
+            .isEqualTo(java.util.Map.of("batch_size", 1L, "sequence_length", 8L));
+    }
+
+    @Test
     void badOptionsAreExplainedAndNothingStarts() {
         vm().refresh();
         vm.options().affinityProperty().set("0,x");
