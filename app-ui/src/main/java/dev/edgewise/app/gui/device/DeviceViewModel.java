@@ -79,6 +79,8 @@ public final class DeviceViewModel implements AutoCloseable {
         final ModelAnalysis analysis;
         final RunOptions options;
         final Map<String, Long> symbols;
+        /** "resnet_tiny", or "resnet_tiny (optimized)" for the Optimize tab's model. */
+        volatile String subject = "";
         final AtomicReference<RunHandle> handle = new AtomicReference<>();
         volatile boolean cancelRequested;
         volatile DeviceSession session;
@@ -106,6 +108,11 @@ public final class DeviceViewModel implements AutoCloseable {
     private final ObjectProperty<Graph> graph = new SimpleObjectProperty<>(this, "graph");
     private final ObjectProperty<DimBindings> dimBindings = new SimpleObjectProperty<>(this, "dimBindings", DimBindings.NONE);
     private final ObjectProperty<ModelAnalysis> analysis = new SimpleObjectProperty<>(this, "analysis");
+    /** The evaluated (calibrated) optimized model from the Optimize tab, or null; runnable instead of the open one. */
+    private final ObjectProperty<Graph> optimizedGraph = new SimpleObjectProperty<>(this, "optimizedGraph");
+    private final ObjectProperty<ModelAnalysis> optimizedAnalysis = new SimpleObjectProperty<>(this, "optimizedAnalysis");
+    private final javafx.beans.property.BooleanProperty runOptimized =
+        new javafx.beans.property.SimpleBooleanProperty(this, "runOptimized", false);
     private final ObservableList<DeviceDescriptor> devices = FXCollections.observableArrayList();
     private final ObservableList<String> problems = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
@@ -228,7 +235,14 @@ public final class DeviceViewModel implements AutoCloseable {
         if (state.get() != RunState.IDLE) {
             return;
         }
-        Graph g = graph.get();
+        boolean optimized = runOptimized.get();
+        if (optimized && optimizedGraph.get() == null) {
+            optionsProblem.set("No optimized model yet: press Evaluate in the Optimize tab (the device runs the "
+                + "calibrated model it produces)");
+            return;
+        }
+        Graph g = optimized ? optimizedGraph.get() : graph.get();
+        ModelAnalysis subjectAnalysis = optimized ? optimizedAnalysis.get() : analysis.get();
         DeviceDescriptor d = selectedDevice.get();
         if (g == null || d == null) {
             optionsProblem.set(g == null ? "Open a model first" : "Choose a device (Refresh lists them)");
@@ -244,7 +258,7 @@ public final class DeviceViewModel implements AutoCloseable {
         optionsProblem.set("");
         options.save(settings);
         settings.put(LAST_DEVICE_KEY, d.id());
-        Attempt a = new Attempt(++attempts, d, g, analysis.get(), opts,
+        Attempt a = new Attempt(++attempts, d, g, subjectAnalysis, opts,
             symbolicInputDims(g, dimBindings.get() == null ? Map.of() : dimBindings.get().symbols()));
         current = a;
         summary.set(null);
@@ -254,11 +268,13 @@ public final class DeviceViewModel implements AutoCloseable {
         progress.set(-1);
         DimBindings userBound = dimBindings.get() == null ? DimBindings.NONE : dimBindings.get();
         Map<String, Long> bound = symbolicInputDims(g, userBound.symbols());
-        status.set("Compiling " + modelName(g) + " for " + d.id() + (bound.isEmpty() ? ""
+        String subject = modelName(g) + (optimized ? " (optimized)" : "");
+        status.set("Compiling " + subject + " for " + d.id() + (bound.isEmpty() ? ""
             : " with " + bound.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()
                 + (userBound.symbols().containsKey(e.getKey()) ? "" : " (unbound: run at 1; View > Bind Dimensions)"))
                 .collect(java.util.stream.Collectors.joining(", "))));
-        runner.submit("Running " + modelName(g) + " on " + d.id(), p -> {
+        a.subject = subject;
+        runner.submit("Running " + subject + " on " + d.id(), p -> {
             prepare(a, p);
             return a;
         }, ignored -> { }, ignored -> { });
@@ -268,7 +284,7 @@ public final class DeviceViewModel implements AutoCloseable {
     private void prepare(Attempt a, TaskRunner.Progress p) {
         String stage = "compile";
         try {
-            p.update("Compiling " + modelName(a.graph) + " for the device runtime", -1);
+            p.update("Compiling " + a.subject + " for the device runtime", -1);
             CompiledPlan plan = PlanCompiler.compile(a.graph, compileOptions(a.graph, a.symbols));
             byte[] bytes = plan.plan().toByteArray();
             checkCancelled(a, p);
@@ -346,7 +362,7 @@ public final class DeviceViewModel implements AutoCloseable {
         sensorPlaceholders(a, info);
         if (state.get() == RunState.PREPARING) {
             state.set(RunState.RUNNING);
-            status.set("Running " + modelName(a.graph) + " on " + a.device.id() + ": " + RunSettings.describe(a.options));
+            status.set("Running " + a.subject + " on " + a.device.id() + ": " + RunSettings.describe(a.options));
         }
     }
 
@@ -380,7 +396,7 @@ public final class DeviceViewModel implements AutoCloseable {
         status.set("Run failed: " + RunError.messageOf(t));
         clearCharts("No run");
         error.set(switch (stage) {
-            case "compile" -> RunError.compileFailed(modelName(a.graph), t);
+            case "compile" -> RunError.compileFailed(a.subject, t);
             case "connect" -> RunError.connectFailed(a.device.id(), a.device.kind(), t);
             default -> {
                 dropSession(a.session);
@@ -602,6 +618,19 @@ public final class DeviceViewModel implements AutoCloseable {
 
     public ObjectProperty<Graph> graphProperty() {
         return graph;
+    }
+
+    public ObjectProperty<Graph> optimizedGraphProperty() {
+        return optimizedGraph;
+    }
+
+    public ObjectProperty<ModelAnalysis> optimizedAnalysisProperty() {
+        return optimizedAnalysis;
+    }
+
+    /** Run the optimized model (Optimize tab) instead of the open one. */
+    public javafx.beans.property.BooleanProperty runOptimizedProperty() {
+        return runOptimized;
     }
 
     public ObjectProperty<ModelAnalysis> analysisProperty() {

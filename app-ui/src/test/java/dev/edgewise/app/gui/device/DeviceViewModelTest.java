@@ -287,6 +287,27 @@ class DeviceViewModelTest {
     }
 
     @Test
+    void theOptimizedModelRunsWhenChosenAndOnlyOnceTheOptimizeTabProducedIt() throws Exception {
+        vm().refresh();
+        vm.runOptimizedProperty().set(true);
+        vm.run();
+        assertThat(vm.optionsProblemProperty().get()).contains("Evaluate in the Optimize tab");
+        assertThat(devices.sessions).as("nothing was sent to a device").isEmpty();
+
+        Graph optimized = ModelService.standard().load(
+            Path.of(System.getProperty("edgewise.samples", "../samples"), "models", "digits_mlp.onnx"));
+        vm.optimizedGraphProperty().set(optimized);
+        FakeDevices.FakeRun run = startRun();
+        List<byte[]> plans = devices.lastSession().plans;
+        String compiled = dev.edgewise.bridge.plan.proto.Plan.parseFrom(plans.get(plans.size() - 1)).getModelName();
+        assertThat(compiled).isEqualTo(optimized.name()).isNotEqualTo(model.graph().name());
+        assertThat(vm.statusProperty().get()).contains("(optimized)");
+        run.end(RunStatus.COMPLETED, null, Map.of(), null);
+        ui.pump();
+        assertThat(vm.lastRunProperty().get().graph()).isSameAs(optimized);
+    }
+
+    @Test
     void badOptionsAreExplainedAndNothingStarts() {
         vm().refresh();
         vm.options().affinityProperty().set("0,x");
