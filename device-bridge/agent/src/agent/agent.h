@@ -18,6 +18,8 @@
 #define EW_MAX_DURATION 3600.0
 #define EW_MAX_THREADS 256u
 #define EW_MAX_CPUS 1024u
+#define EW_MAX_TUNE_ITERATIONS 10000u
+#define EW_MIN_TOKEN 16                  /* characters of a --listen session token */
 
 typedef struct ew_reader {
   int fd;
@@ -34,7 +36,8 @@ int ew_wire_pending(ew_reader *r);
 /* Packs and writes one envelope to fd; 0 on success, -1 when the host went away. */
 int ew_wire_send(int fd, const Edgewise__Bridge__Envelope *env);
 
-void ew_device_info(const char *sysfs_root, Edgewise__Bridge__DeviceInfo *info);
+/* sysfs_root: cpufreq and sensors; android_root: where system/bin/getprop is looked for */
+void ew_device_info(const char *sysfs_root, const char *android_root, Edgewise__Bridge__DeviceInfo *info);
 void ew_device_info_free(Edgewise__Bridge__DeviceInfo *info);
 
 typedef struct ew_stats {
@@ -58,7 +61,11 @@ typedef struct agent {
   int hello_done, quit, exit_code;
   plan_upload up;
   ew_model *model;
+  uint8_t *plan;          /* the loaded plan's bytes (Autotune builds one-op plans from them) */
+  size_t plan_len;
   const char *sysfs_root;
+  const char *android_root;
+  const char *token;      /* --listen: the session token the first Hello must carry; else NULL */
 } agent;
 
 void ew_send(agent *a, Edgewise__Bridge__Envelope *env);
@@ -69,4 +76,20 @@ void ew_send_progress(agent *a, uint64_t run_id, const char *stage, uint32_t don
 int ew_agent_next(agent *a, Edgewise__Bridge__Envelope **out);
 /* Run: validate, warm up, measure, stream timings, answer Result (run.c) */
 void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r);
+/* Autotune: time every kernel the runtime accepts for the chosen conv ops (autotune.c) */
+void ew_agent_autotune(agent *a, const Edgewise__Bridge__Autotune *t);
+/* Messages during a run or autotune: 1 when a Cancel for run_id (or 0) arrived; Bye sets quit;
+ * anything else is answered "busy". */
+int ew_agent_poll_cancel(agent *a, uint64_t run_id);
+/* The session loop until Bye, end of input or a fatal error; then ew_agent_free. */
+void ew_agent_serve(agent *a);
+void ew_agent_free(agent *a);
+/* listen.c: binds a numeric loopback ADDRESS:PORT (anything else refused), prints the
+ * "listening on" line on stdout, accepts one connection; its fd, or -1 after a message. */
+int ew_listen_accept(const char *spec, double accept_timeout_seconds);
+/* constant-time in the length of expected */
+int ew_token_equal(const char *expected, const char *got, size_t got_len);
+/* android.c: the DeviceInfo.android_properties, from <root>/system/bin/getprop */
+void ew_android_properties(const char *root, Edgewise__Bridge__DeviceInfo *info);
+void ew_android_properties_free(Edgewise__Bridge__DeviceInfo *info);
 #endif

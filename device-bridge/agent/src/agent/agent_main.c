@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
-/* edgewise-agent: runs plans on this device for the host, over stdin/stdout
- * (docs/bridge-protocol.md). stdout carries only protocol messages; diagnostics go to stderr. */
+/* edgewise-agent session: Hello (with the session token over TCP), plan upload, dispatch of Run
+ * and Autotune (docs/bridge-protocol.md). main() is in main.c so the fuzz target can drive a
+ * session from memory. */
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +54,12 @@ void ew_send_progress(agent *a, uint64_t run_id, const char *stage, uint32_t don
 }
 
 static void on_hello(agent *a, const Edgewise__Bridge__Hello *h) {
+  if (a->token && !a->hello_done &&
+      !ew_token_equal(a->token, h->session_token, strlen(h->session_token))) {
+    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__UNAUTHORIZED, 1,
+                  "Hello without the right session token: this TCP session is closed");
+    return;
+  }
   if (h->protocol_version != EW_PROTOCOL_VERSION) {
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__VERSION_MISMATCH, 1,
                "protocol version mismatch: host speaks %u, this agent (%s) speaks %u",
@@ -61,7 +68,7 @@ static void on_hello(agent *a, const Edgewise__Bridge__Hello *h) {
   }
   a->hello_done = 1;
   Edgewise__Bridge__DeviceInfo info;
-  ew_device_info(a->sysfs_root, &info);
+  ew_device_info(a->sysfs_root, a->android_root, &info);
   Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO;
   env.device_info = &info;
@@ -88,14 +95,19 @@ static void finish_upload(agent *a) {
   ew_model *m = NULL;
   ew_error err = {0};
   int rc = ew_model_load(u->buf, (size_t)u->filled, &m, &err);
-  upload_reset(u);
   if (rc != EW_OK) {
+    upload_reset(u);
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__PLAN_REJECTED, 0, "plan rejected (%s): %s",
                ew_status_name(rc), err.message);
     return;
   }
   ew_model_free(a->model);
+  free(a->plan);
   a->model = m;
+  a->plan = u->buf; /* kept for Autotune */
+  a->plan_len = (size_t)u->filled;
+  u->buf = NULL;
+  upload_reset(u);
   ew_send_progress(a, 0, "plan loaded", 1, 1);
 }
 
@@ -147,6 +159,12 @@ static void on_load_plan(agent *a, const Edgewise__Bridge__LoadPlan *c) {
 }
 
 static void dispatch(agent *a, const Edgewise__Bridge__Envelope *e) {
+  if (a->token && !a->hello_done && e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO) {
+    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__UNAUTHORIZED, 1,
+                  "the first message of a TCP session must be Hello with the session token (got body %d)",
+                  (int)e->body_case);
+    return;
+  }
   if (!a->hello_done && e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO &&
       e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE) {
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0, "expected Hello first (got body %d)",
@@ -162,10 +180,7 @@ static void dispatch(agent *a, const Edgewise__Bridge__Envelope *e) {
       ew_send_error(a, e->cancel->run_id, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0,
                  "Cancel for run %llu: no run in progress", (unsigned long long)e->cancel->run_id);
       break;
-    case EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE:
-      ew_send_error(a, e->autotune->run_id, EDGEWISE__BRIDGE__ERROR_CODE__UNSUPPORTED, 0,
-                 "Autotune is not implemented by agent %s", EW_AGENT_VERSION);
-      break;
+    case EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE: ew_agent_autotune(a, e->autotune); break;
     default:
       ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0,
                  "message body %d is not a host-to-agent message", (int)e->body_case);
@@ -203,38 +218,26 @@ int ew_agent_next(agent *a, Edgewise__Bridge__Envelope **out) {
   }
   *out = edgewise__bridge__envelope__unpack(NULL, len, msg);
   free(msg);
-  if (!*out)
-    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED, 0,
+  if (!*out) /* over TCP nothing but an authenticated Hello may open the session */
+    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED, a->token && !a->hello_done,
                "%zu-byte message is not a bridge Envelope", len);
   return 1;
 }
 
-int main(int argc, char **argv) {
-  static agent a;
-  a.in.fd = 0;
-  a.out = 1;
-  a.sysfs_root = "/sys";
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--sysfs-root") && i + 1 < argc) {
-      a.sysfs_root = argv[++i];
-    } else if (!strcmp(argv[i], "--version")) {
-      printf("edgewise-agent %s protocol %u runtime %s\n", EW_AGENT_VERSION, EW_PROTOCOL_VERSION, EW_RT_VERSION);
-      return 0;
-    } else {
-      fprintf(stderr, "usage: edgewise-agent [--sysfs-root DIR] [--version]\n"
-                      "speaks the bridge protocol on stdin/stdout (docs/bridge-protocol.md)\n");
-      return 2;
-    }
-  }
-  signal(SIGPIPE, SIG_IGN);
-  while (!a.quit) {
+void ew_agent_serve(agent *a) {
+  while (!a->quit) {
     Edgewise__Bridge__Envelope *e;
-    if (ew_agent_next(&a, &e) && e) {
-      dispatch(&a, e);
+    if (ew_agent_next(a, &e) && e) {
+      dispatch(a, e);
       edgewise__bridge__envelope__free_unpacked(e, NULL);
     }
   }
-  upload_reset(&a.up);
-  ew_model_free(a.model);
-  return a.exit_code;
+}
+
+void ew_agent_free(agent *a) {
+  upload_reset(&a->up);
+  ew_model_free(a->model);
+  free(a->plan);
+  a->model = NULL;
+  a->plan = NULL;
 }

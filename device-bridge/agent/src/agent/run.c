@@ -109,20 +109,17 @@ static int prepare(agent *a, run_state *st) {
   return ok;
 }
 
-/* Messages arriving during a run: Cancel (this run or 0) stops it after the current iteration;
- * Bye lets it finish and ends the session after the Result (a host may pipeline Run, Bye);
- * anything else is answered "busy". */
-static void poll_host(agent *a, run_state *st) {
-  while (!st->cancelled && !a->quit && ew_wire_pending(&a->in)) {
+/* Messages arriving during a run or an autotune: Cancel (this run or 0) stops it after the current
+ * iteration; Bye lets it finish and ends the session after the Result (a host may pipeline Run,
+ * Bye); anything else is answered "busy". End of input or a fatal framing error also stops it. */
+int ew_agent_poll_cancel(agent *a, uint64_t id) {
+  int cancel = 0;
+  while (!cancel && !a->quit && ew_wire_pending(&a->in)) {
     Edgewise__Bridge__Envelope *e;
-    if (!ew_agent_next(a, &e)) { /* end of input or a fatal framing error: stop */
-      st->cancelled = 1;
-      return;
-    }
+    if (!ew_agent_next(a, &e)) return 1;
     if (!e) continue;
-    uint64_t id = st->req->run_id;
     if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_CANCEL && (e->cancel->run_id == id || e->cancel->run_id == 0)) {
-      st->cancelled = 1;
+      cancel = 1;
     } else if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE) {
       a->quit = 1;
     } else {
@@ -131,6 +128,11 @@ static void poll_host(agent *a, run_state *st) {
     }
     edgewise__bridge__envelope__free_unpacked(e, NULL);
   }
+  return cancel;
+}
+
+static void poll_host(agent *a, run_state *st) {
+  if (!st->cancelled && ew_agent_poll_cancel(a, st->req->run_id)) st->cancelled = 1;
 }
 
 static void load_inputs(run_state *st, const ew_model *m) {
@@ -159,6 +161,17 @@ static void send_layers(agent *a, run_state *st, uint32_t iteration) {
   free(names);
 }
 
+static void send_timing(agent *a, uint64_t run_id, uint32_t iteration, double seconds) {
+  Edgewise__Bridge__IterationTiming t = EDGEWISE__BRIDGE__ITERATION_TIMING__INIT;
+  t.run_id = run_id;
+  t.iteration = iteration;
+  t.seconds = seconds;
+  Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING;
+  env.iteration_timing = &t;
+  ew_send(a, &env);
+}
+
 /* one iteration; returns 0 after sending an Error */
 static int iterate(agent *a, run_state *st, int measured) {
   const Edgewise__Bridge__Run *r = st->req;
@@ -181,16 +194,15 @@ static int iterate(agent *a, run_state *st, int measured) {
   }
   uint32_t it = (uint32_t)st->n_times;
   st->times[st->n_times++] = dt;
-  Edgewise__Bridge__IterationTiming t = EDGEWISE__BRIDGE__ITERATION_TIMING__INIT;
-  t.run_id = r->run_id;
-  t.iteration = it;
-  t.seconds = dt;
-  Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
-  env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING;
-  env.iteration_timing = &t;
-  ew_send(a, &env);
+  if (!r->defer_timings) send_timing(a, r->run_id, it, dt);
   if (r->profile_layers) send_layers(a, st, it);
   return 1;
+}
+
+/* defer_timings: what the loop did not stream, after it */
+static void send_deferred_timings(agent *a, run_state *st) {
+  for (size_t i = 0; st->req->defer_timings && i < st->n_times; i++)
+    send_timing(a, st->req->run_id, (uint32_t)i, st->times[i]);
 }
 
 static void send_result(agent *a, run_state *st) {
@@ -281,6 +293,9 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
     if (st.sensors) ew_run_sensors_flush(a, st.sensors, r->run_id);
     poll_host(a, &st);
   }
-  if (ok) send_result(a, &st);
+  if (ok) {
+    send_deferred_timings(a, &st);
+    send_result(a, &st);
+  }
   free_state(&st);
 }
