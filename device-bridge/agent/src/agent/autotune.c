@@ -168,7 +168,10 @@ static void tune_layer(tune *t, size_t op_index) {
       if (measure(t, m, &median, &min, why, sizeof(why))) send_result(t, op_index, CONV_KERNELS[k], NULL, median, min);
       else send_result(t, op_index, CONV_KERNELS[k], why, 0, 0);
     }
-    if (!m) send_result(t, op_index, CONV_KERNELS[k], err.message, 0, 0);
+    if (!m) { /* the loader names op 0 of the one-op plan: keep only its reason */
+      const char *why = strstr(err.message, "): ");
+      send_result(t, op_index, CONV_KERNELS[k], why ? why + 3 : err.message, 0, 0);
+    }
     ew_model_free(m);
     free(bytes);
     if (ew_agent_poll_cancel(t->a, t->req->run_id)) t->cancelled = 1;
