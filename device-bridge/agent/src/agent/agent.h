@@ -35,6 +35,13 @@ int ew_wire_read(ew_reader *r, uint8_t **msg, size_t *len, uint64_t *declared);
 int ew_wire_pending(ew_reader *r);
 /* Packs and writes one envelope to fd; 0 on success, -1 when the host went away. */
 int ew_wire_send(int fd, const Edgewise__Bridge__Envelope *env);
+/* Envelopes packed (length-delimited) and held until flushed: one write for many messages. */
+typedef struct ew_outbuf { uint8_t *buf; size_t len, cap; } ew_outbuf;
+int ew_wire_append(ew_outbuf *o, const Edgewise__Bridge__Envelope *env);
+int ew_wire_flush(int fd, ew_outbuf *o);
+/* Streamed timings wait at most this long in the agent's buffer (bridge-protocol.md, "Timing"). */
+#define EW_STREAM_FLUSH_SECONDS 0.02
+#define EW_STREAM_FLUSH_BYTES (16u << 10)
 
 /* sysfs_root: cpufreq and sensors; android_root: where system/bin/getprop is looked for */
 void ew_device_info(const char *sysfs_root, const char *android_root, Edgewise__Bridge__DeviceInfo *info);
@@ -66,9 +73,14 @@ typedef struct agent {
   const char *sysfs_root;
   const char *android_root;
   const char *token;      /* --listen: the session token the first Hello must carry; else NULL */
+  ew_outbuf pending;      /* streamed timings not yet written (ew_send_batched) */
 } agent;
 
+/* Writes env now (after anything batched, so order is kept); exits 4 when the host went away. */
 void ew_send(agent *a, Edgewise__Bridge__Envelope *env);
+/* Appends env to the batch; written by ew_flush, by the next ew_send, or when the batch is full. */
+void ew_send_batched(agent *a, Edgewise__Bridge__Envelope *env);
+void ew_flush(agent *a);
 void ew_send_error(agent *a, uint64_t run_id, Edgewise__Bridge__ErrorCode code, int fatal,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void ew_send_progress(agent *a, uint64_t run_id, const char *stage, uint32_t done, uint32_t total);

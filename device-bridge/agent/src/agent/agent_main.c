@@ -12,11 +12,26 @@
 #include "agent.h"
 #include "edgewise/rt.h"
 
+static void host_gone(void) {
+  fprintf(stderr, "edgewise-agent: the host closed the session's output, exiting\n");
+  exit(4);
+}
+
+void ew_flush(agent *a) {
+  if (ew_wire_flush(a->out, &a->pending) != 0) host_gone();
+}
+
 void ew_send(agent *a, Edgewise__Bridge__Envelope *env) {
-  if (ew_wire_send(a->out, env) != 0) {
-    fprintf(stderr, "edgewise-agent: host closed stdout, exiting\n");
-    exit(4);
+  ew_flush(a);
+  if (ew_wire_send(a->out, env) != 0) host_gone();
+}
+
+void ew_send_batched(agent *a, Edgewise__Bridge__Envelope *env) {
+  if (ew_wire_append(&a->pending, env) != 0) { /* no memory for the batch: write through */
+    ew_send(a, env);
+    return;
   }
+  if (a->pending.len >= EW_STREAM_FLUSH_BYTES) ew_flush(a);
 }
 
 void ew_send_error(agent *a, uint64_t run_id, Edgewise__Bridge__ErrorCode code, int fatal,
@@ -238,6 +253,8 @@ void ew_agent_free(agent *a) {
   upload_reset(&a->up);
   ew_model_free(a->model);
   free(a->plan);
+  free(a->pending.buf);
   a->model = NULL;
   a->plan = NULL;
+  a->pending = (ew_outbuf){0};
 }

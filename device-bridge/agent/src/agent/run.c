@@ -15,6 +15,7 @@ typedef struct run_state {
   double *times, *ops;
   size_t n_times, cap_times;
   int cancelled;
+  double loop_seconds;  /* wall time of the measured loop */
   run_sensors *sensors; /* NULL unless sensor_rate_hz > 0 */
 } run_state;
 
@@ -157,7 +158,7 @@ static void send_layers(agent *a, run_state *st, uint32_t iteration) {
   Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_LAYER_TIMINGS;
   env.layer_timings = &lt;
-  ew_send(a, &env);
+  ew_send_batched(a, &env);
   free(names);
 }
 
@@ -169,7 +170,7 @@ static void send_timing(agent *a, uint64_t run_id, uint32_t iteration, double se
   Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING;
   env.iteration_timing = &t;
-  ew_send(a, &env);
+  ew_send_batched(a, &env);
 }
 
 /* one iteration; returns 0 after sending an Error */
@@ -221,6 +222,7 @@ static void send_result(agent *a, run_state *st) {
   res.stats = &stats;
   res.cancelled = st->cancelled;
   res.threads = r->threads ? r->threads : 1;
+  res.loop_seconds = st->loop_seconds;
   Edgewise__Bridge__Energy energy;
   if (st->sensors) {
     ew_run_sensors_end(a, st->sensors, r->run_id, sv.count ? sv.mean : 0);
@@ -284,15 +286,21 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
   }
   ew_send_progress(a, r->run_id, "measuring", 0, r->iterations);
   if (st.sensors) ew_run_sensors_window(st.sensors);
-  double end = now_seconds() + r->duration_seconds;
+  double start = now_seconds(), end = start + r->duration_seconds, last_flush = start;
   while (ok && !st.cancelled) {
     if (r->iterations ? st.n_times >= r->iterations
                       : (st.n_times > 0 && now_seconds() >= end) || st.n_times >= EW_MAX_ITERATIONS)
       break;
     ok = iterate(a, &st, 1);
+    /* timings leave in batches: one write per EW_STREAM_FLUSH_SECONDS, not one per iteration */
+    if (a->pending.len && now_seconds() - last_flush >= EW_STREAM_FLUSH_SECONDS) {
+      ew_flush(a);
+      last_flush = now_seconds();
+    }
     if (st.sensors) ew_run_sensors_flush(a, st.sensors, r->run_id);
     poll_host(a, &st);
   }
+  st.loop_seconds = now_seconds() - start;
   if (ok) {
     send_deferred_timings(a, &st);
     send_result(a, &st);
