@@ -12,13 +12,22 @@
 /* Limits on what the wire may ask for; every length, count and index is checked against them. */
 #define EW_MAX_MESSAGE (64u << 20)       /* one envelope, input tensors included */
 #define EW_MAX_CHUNK (1u << 20)          /* LoadPlan.data */
+#define EW_MAX_CPUS 1024u
+#ifndef EW_FUZZING
 #define EW_MAX_PLAN ((uint64_t)1 << 30)  /* LoadPlan.total_bytes */
 #define EW_MAX_ITERATIONS 1000000u
 #define EW_MAX_WARMUP 100000u
 #define EW_MAX_DURATION 3600.0
 #define EW_MAX_THREADS 256u
-#define EW_MAX_CPUS 1024u
 #define EW_MAX_TUNE_ITERATIONS 10000u
+#else /* fuzz/ builds: every request the agent accepts finishes in milliseconds */
+#define EW_MAX_PLAN ((uint64_t)16 << 20)
+#define EW_MAX_ITERATIONS 8u
+#define EW_MAX_WARMUP 4u
+#define EW_MAX_DURATION 0.005
+#define EW_MAX_THREADS 2u
+#define EW_MAX_TUNE_ITERATIONS 4u
+#endif
 #define EW_MIN_TOKEN 16                  /* characters of a --listen session token */
 
 typedef struct ew_reader {

@@ -83,18 +83,14 @@ public final class AgentClient implements AutoCloseable {
             throw new IllegalArgumentException("agent sessions run over loopback only, not " + address);
         }
         Socket s = new Socket();
-        AgentClient c = null;
         try {
             s.connect(address, 30_000);
             s.setTcpNoDelay(true);
-            c = new AgentClient(process, s, description + " via " + address, emulated);
+            AgentClient c = new AgentClient(process, s, description + " via " + address, emulated);
             c.handshake(token);
             return c;
         } catch (IOException | RuntimeException e) {
-            if (c != null) {
-                c.close();
-            }
-            s.close();
+            s.close(); // the process stays the caller's: it may still be exiting with the reason
             throw e;
         }
     }
