@@ -1,4 +1,4 @@
-#define _POSIX_C_SOURCE 200809L
+#define _POSIX_C_SOURCE 200809L /* strdup, setenv */
 /* edgewise-agent: runs plans on this device for the host (docs/bridge-protocol.md), over
  * stdin/stdout, or over one loopback TCP connection guarded by a session token (--listen).
  * Protocol bytes only on the session's stream; diagnostics go to stderr. */
@@ -42,6 +42,11 @@ int main(int argc, char **argv) {
     }
   }
   signal(SIGPIPE, SIG_IGN);
+  /* kept in memory only: children (getprop) must not inherit the token */
+  static char *token_copy; /* static: still reachable on the early exits below */
+  token_copy = token ? strdup(token) : NULL;
+  token = token_copy;
+  unsetenv("EDGEWISE_AGENT_TOKEN");
   if (listen_on) {
     if (!token || strlen(token) < EW_MIN_TOKEN) {
       fprintf(stderr, "edgewise-agent: --listen needs a session token of at least %d characters "
@@ -60,5 +65,6 @@ int main(int argc, char **argv) {
   ew_agent_serve(&a);
   ew_agent_free(&a);
   if (listen_on) close(a.out);
+  free(token_copy);
   return a.exit_code;
 }
