@@ -29,8 +29,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   a->out = out;
   a->sysfs_root = "/nonexistent-ew-fuzz";
   a->android_root = "/nonexistent-ew-fuzz";
+  pthread_mutex_init(&a->send_mu, NULL); /* heartbeat_ms 0: no heartbeat thread */
   ew_agent_serve(a);
   ew_agent_free(a);
+  pthread_mutex_destroy(&a->send_mu);
   free(a);
   close(in);
   close(out);

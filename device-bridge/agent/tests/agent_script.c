@@ -5,7 +5,7 @@
  * Cases: ok, truncated, oversize, badchunk, version, runfirst, cancel, sensors (the agent reads
  * the fake sysfs tree FILE.sysfs that write makes), android (fake getprop under FILE.android),
  * autotune, deferred (Run.defer_timings), and over TCP (agent_tcp): tcp_ok, tcp_badtoken,
- * tcp_notfirst. */
+ * tcp_notfirst; heartbeat (--heartbeat-ms 20, an empty tree). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -176,6 +176,14 @@ static void write_case(const char *name, FILE *f, const tiny_net *t) {
   if (!strcmp(name, "version")) { hello(f, 2); load(f, t); return; }
   if (!strcmp(name, "tcp_notfirst")) { load(f, t); hello(f, EW_PROTOCOL_VERSION); return; }
   hello(f, EW_PROTOCOL_VERSION);
+  if (!strcmp(name, "heartbeat")) { /* a 0.2 s idle baseline sends nothing but heartbeats */
+    sensor_hz = 10;
+    load(f, t);
+    run(f, t, 13, 2, in_bytes);
+    simple(f, EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE); /* read during the run: it finishes, then the agent exits */
+    sensor_hz = 0;
+    return;
+  }
   if (!strcmp(name, "tcp_badtoken")) { load(f, t); return; }
   if (!strcmp(name, "ok") || !strcmp(name, "tcp_ok")) {
     load(f, t);
@@ -457,6 +465,25 @@ static void check_android(const reply *r) {
              di->android_properties[i]->value, want[i][0], want[i][1]);
 }
 
+/* Takes the heartbeats out of r: every Progress but the first "plan loaded", "warmup" and
+ * "measuring"; returns how many said "baseline" for run 13 (the heartbeat case's run). */
+static size_t drop_heartbeats(reply *r) {
+  size_t kept = 0, baseline = 0;
+  int seen[3] = {0, 0, 0};
+  const char *stages[3] = {"plan loaded", "warmup", "measuring"};
+  for (size_t i = 0; i < r->n; i++) {
+    Edgewise__Bridge__Envelope *e = r->e[i];
+    int keep = e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_PROGRESS;
+    for (int k = 0; !keep && k < 3; k++)
+      if (!strcmp(e->progress->stage, stages[k]) && !seen[k]) keep = seen[k] = 1;
+    if (keep) { r->e[kept++] = e; continue; }
+    if (!strcmp(e->progress->stage, "baseline") && e->progress->run_id == 13) baseline++;
+    edgewise__bridge__envelope__free_unpacked(e, NULL);
+  }
+  r->n = kept;
+  return baseline;
+}
+
 static void check_case(const char *name, reply *r, int rc, const tiny_net *t) {
   const int DI = EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO;
   if (!strcmp(name, "tcp_ok")) name = "ok";
@@ -473,7 +500,15 @@ static void check_case(const char *name, reply *r, int rc, const tiny_net *t) {
                r->e[0]->device_info->n_clusters >= 1, "DeviceInfo incomplete");
   }
   size_t end = r->n;
-  if (!strcmp(name, "sensors")) {
+  if (!strcmp(name, "heartbeat")) {
+    size_t beats = drop_heartbeats(r);
+    TU_CHECK(beats >= 4, "%zu heartbeats during a 0.2 s baseline at 20 ms", beats);
+    expect_progress(r, 1, "plan loaded");
+    expect_progress(r, 2, "warmup");
+    expect_progress(r, 3, "measuring");
+    end = expect_run(r, 4, 13, 2, t);
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "sensors")) {
     check_sensors(r);
     expect_progress(r, 1, "plan loaded");
     expect_progress(r, 2, "warmup");
@@ -570,6 +605,11 @@ int main(int argc, char **argv) {
     if (!f) { printf("cannot write %s\n", argv[3]); return 1; }
     if (!strcmp(argv[2], "sensors")) sensor_tree(argv[3]);
     if (!strcmp(argv[2], "android")) android_tree(argv[3]);
+    if (!strcmp(argv[2], "heartbeat")) {
+      char dir[520];
+      snprintf(dir, sizeof(dir), "%s.sysfs", argv[3]);
+      mkdir(dir, 0755);
+    }
     write_case(argv[2], f, &t);
     rc = fclose(f) != 0;
   } else {

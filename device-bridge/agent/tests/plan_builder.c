@@ -84,6 +84,15 @@ uint32_t pbld_blob(pbld *b, const float *data, size_t n, int layout) {
   return (uint32_t)b->plan.n_blobs++;
 }
 
+uint32_t pbld_blob_raw(pbld *b, const void *data, size_t len, int layout, int dtype) {
+  uint32_t id = pbld_blob(b, NULL, 0, layout);
+  Edgewise__Plan__Blob *bl = b->plan.blobs[id];
+  bl->data.len = len;
+  bl->data.data = dup(b, data, len);
+  bl->dtype = (Edgewise__Plan__DataType)dtype;
+  return id;
+}
+
 uint32_t pbld_const(pbld *b, const char *name, int rank, const uint32_t *dims, const float *data) {
   Edgewise__Plan__Tensor *t = new_tensor(b, name, rank, dims);
   t->storage = EDGEWISE__PLAN__STORAGE__STORAGE_CONSTANT;

@@ -12,6 +12,8 @@ Edgewise__Plan__Plan *pbld_plan(pbld *b);
 /* arena tensor at the next free 64-byte aligned offset (no reuse: tests want clarity) */
 uint32_t pbld_tensor(pbld *b, const char *name, int rank, const uint32_t *dims);
 uint32_t pbld_blob(pbld *b, const float *data, size_t n, int layout);
+/* raw little-endian bytes with any layout and dtype (fp16 and CSR blobs) */
+uint32_t pbld_blob_raw(pbld *b, const void *data, size_t len, int layout, int dtype);
 uint32_t pbld_const(pbld *b, const char *name, int rank, const uint32_t *dims, const float *data);
 Edgewise__Plan__Op *pbld_op(pbld *b, int kernel, const char *name, size_t n_in,
                             const uint32_t *in, size_t n_out, const uint32_t *out);

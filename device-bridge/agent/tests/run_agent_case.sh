@@ -43,6 +43,7 @@ if [ "$case" = sensors ]; then
     done ) &
   feeder=$!
 fi
+if [ "$case" = heartbeat ]; then args="--heartbeat-ms 20 --sysfs-root $dir/$case.in.sysfs"; fi
 [ "$case" = android ] && args="--android-root $dir/$case.in.android"
 case "$case" in
   tcp_*)

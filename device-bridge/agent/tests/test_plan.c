@@ -16,7 +16,7 @@ static void run_valid(int kernel, int threads, int scalar) {
   int rc = ew_model_load(t.plan, t.plan_len, &m, &err);
   TU_CHECK(rc == EW_OK, "kernel %d: load failed: %s", kernel, err.message);
   if (rc == EW_OK) {
-    ew_session_options opt = {threads, NULL, 0, scalar};
+    ew_session_options opt = {threads, NULL, 0, scalar, 0};
     rc = ew_session_create(m, &opt, &s, &err);
     TU_CHECK(rc == EW_OK, "session: %s", err.message);
     for (int it = 0; rc == EW_OK && it < 2; it++) { /* twice: runs must not depend on history */
@@ -122,7 +122,7 @@ static void ops_plan(int threads) {
   ew_error err;
   int rc = ew_model_load(n.plan, n.plan_len, &m, &err);
   TU_CHECK(rc == EW_OK, "ops plan: %s", err.message);
-  ew_session_options opt = {threads, NULL, 0, 0};
+  ew_session_options opt = {threads, NULL, 0, 0, 0};
   if (rc == EW_OK && ew_session_create(m, &opt, &s, &err) == EW_OK) {
     for (int it = 0; it < 2; it++) { /* the in-place add overwrites the input: rewrite it */
       memcpy(ew_session_input(s, 0), n.input, 60 * sizeof(float));
@@ -154,7 +154,12 @@ static void m_blob(Edgewise__Plan__Plan *p) { p->ops[0]->weight->index = 1000; }
 static void m_dims(Edgewise__Plan__Plan *p) { p->tensors[1]->dims[3] = 11; p->tensors[1]->byte_size -= 8 * 12 * 4; }
 static void m_bytes(Edgewise__Plan__Plan *p) { p->tensors[1]->byte_size += 4; }
 static void m_kernel(Edgewise__Plan__Plan *p) { p->ops[0]->kernel = 200; }
-static void m_dtype(Edgewise__Plan__Plan *p) { p->tensors[0]->dtype = 3; }
+static void m_dtype(Edgewise__Plan__Plan *p) { p->tensors[0]->dtype = 9; }
+/* a uint8 graph input (byte size right for uint8): graph inputs must be DT_F32 */
+static void m_u8_input(Edgewise__Plan__Plan *p) {
+  p->tensors[0]->dtype = EDGEWISE__PLAN__DATA_TYPE__DT_U8;
+  p->tensors[0]->byte_size /= 4;
+}
 static void m_weights(Edgewise__Plan__Plan *p) { p->blobs[0]->data.len -= 4; }
 static void m_alias(Edgewise__Plan__Plan *p) { p->tensors[2]->arena_offset = p->tensors[1]->arena_offset; }
 static void m_order(Edgewise__Plan__Plan *p) { p->ops[2]->inputs[0] = p->ops[3]->outputs[0]; }
@@ -181,6 +186,7 @@ static void invalid_cases(void) {
       {"offset at end", m_offset_end, EW_ERR_INVALID}, {"blob index", m_blob, EW_ERR_INVALID},
       {"dims vs params", m_dims, EW_ERR_INVALID}, {"byte_size", m_bytes, EW_ERR_INVALID},
       {"kernel id", m_kernel, EW_ERR_UNSUPPORTED}, {"dtype", m_dtype, EW_ERR_UNSUPPORTED},
+      {"u8 graph input", m_u8_input, EW_ERR_INVALID},
       {"weight size", m_weights, EW_ERR_INVALID}, {"aliasing", m_alias, EW_ERR_INVALID},
       {"use before def", m_order, EW_ERR_INVALID}, {"kernel shape", m_params, EW_ERR_INVALID},
       {"zero dim", m_zero_dim, EW_ERR_INVALID}, {"huge dims", m_huge_dim, EW_ERR_INVALID},

@@ -64,6 +64,10 @@ typedef struct ew_session_options {
   const int *cpus;   /* optional: pin thread i to cpus[i % ncpus] (e.g. the big cores) */
   int ncpus;
   int scalar;        /* 1: use the scalar twins of the NEON kernels (debugging, tests) */
+  /* ops whose plan allows fp16 arithmetic: 0 = use it when the CPU has fphp + asimdhp
+   * (EW_CPU_FP16), -1 = never (fp32), 1 = always (the scalar twin where the CPU lacks it:
+   * tests and debugging on hosts) */
+  int f16_arithmetic;
 } ew_session_options;
 
 int ew_session_create(const ew_model *model, const ew_session_options *opt, ew_session **out,
@@ -73,6 +77,8 @@ void ew_session_free(ew_session *s);
  * run: the memory plan may reuse their bytes for later activations. */
 float *ew_session_input(ew_session *s, size_t i);
 const float *ew_session_output(const ew_session *s, size_t i);
+/* 1 when op i of the session's model runs in fp16 arithmetic in this session, else 0 */
+int ew_session_op_f16(const ew_session *s, size_t i);
 /* op_seconds: optional array of ew_model_num_ops() wall-clock durations of the run. */
 int ew_session_run(ew_session *s, double *op_seconds, ew_error *err);
 

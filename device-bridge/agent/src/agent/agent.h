@@ -2,6 +2,7 @@
  * statistics (stats.c), SHA-256 (sha256.c). The protocol is docs/bridge-protocol.md. */
 #ifndef EW_AGENT_H
 #define EW_AGENT_H
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "bridge.pb-c.h"
@@ -83,7 +84,27 @@ typedef struct agent {
   const char *android_root;
   const char *token;      /* --listen: the session token the first Hello must carry; else NULL */
   ew_outbuf pending;      /* streamed timings not yet written (ew_send_batched) */
+  /* heartbeat.c: send_mu serializes every write to out (the heartbeat thread is a second writer) */
+  unsigned heartbeat_ms; /* 0: no heartbeat */
+  pthread_mutex_t send_mu;
+  pthread_t hb_thread;
+  int hb_running, hb_stop, busy;
+  double last_send;
+  uint64_t hb_run_id;
+  const char *hb_stage;
+  uint32_t hb_done, hb_total;
 } agent;
+
+#define EW_MIN_HEARTBEAT_MS 10u
+#define EW_MAX_HEARTBEAT_MS 60000u
+double ew_mono_seconds(void);
+/* Starts the heartbeat thread when heartbeat_ms > 0; 0 when it could not be started. */
+int ew_heartbeat_start(agent *a);
+void ew_heartbeat_stop(agent *a);
+/* Marks the agent busy with a message (heartbeats go out) or idle, waiting for the host. */
+void ew_heartbeat_busy(agent *a, int busy, uint64_t run_id, const char *stage);
+/* What the next heartbeat says: the run, its stage ("baseline", "warmup", "measuring") and count. */
+void ew_heartbeat_stage(agent *a, uint64_t run_id, const char *stage, uint32_t done, uint32_t total);
 
 /* Writes env now (after anything batched, so order is kept); exits 4 when the host went away. */
 void ew_send(agent *a, Edgewise__Bridge__Envelope *env);

@@ -17,21 +17,34 @@ static void host_gone(void) {
   exit(4);
 }
 
+/* send_mu: the heartbeat thread (heartbeat.c) is a second writer of a->out */
 void ew_flush(agent *a) {
-  if (ew_wire_flush(a->out, &a->pending) != 0) host_gone();
+  pthread_mutex_lock(&a->send_mu);
+  int rc = ew_wire_flush(a->out, &a->pending);
+  a->last_send = ew_mono_seconds();
+  pthread_mutex_unlock(&a->send_mu);
+  if (rc != 0) host_gone();
 }
 
 void ew_send(agent *a, Edgewise__Bridge__Envelope *env) {
-  ew_flush(a);
-  if (ew_wire_send(a->out, env) != 0) host_gone();
+  pthread_mutex_lock(&a->send_mu);
+  int rc = ew_wire_flush(a->out, &a->pending); /* what was batched goes first: order is kept */
+  if (rc == 0) rc = ew_wire_send(a->out, env);
+  a->last_send = ew_mono_seconds();
+  pthread_mutex_unlock(&a->send_mu);
+  if (rc != 0) host_gone();
 }
 
 void ew_send_batched(agent *a, Edgewise__Bridge__Envelope *env) {
-  if (ew_wire_append(&a->pending, env) != 0) { /* no memory for the batch: write through */
+  pthread_mutex_lock(&a->send_mu);
+  int rc = ew_wire_append(&a->pending, env);
+  int full = a->pending.len >= EW_STREAM_FLUSH_BYTES;
+  pthread_mutex_unlock(&a->send_mu);
+  if (rc != 0) { /* no memory for the batch: write through */
     ew_send(a, env);
     return;
   }
-  if (a->pending.len >= EW_STREAM_FLUSH_BYTES) ew_flush(a);
+  if (full) ew_flush(a);
 }
 
 void ew_send_error(agent *a, uint64_t run_id, Edgewise__Bridge__ErrorCode code, int fatal,
@@ -173,6 +186,14 @@ static void on_load_plan(agent *a, const Edgewise__Bridge__LoadPlan *c) {
   finish_upload(a);
 }
 
+static const char *busy_stage(const Edgewise__Bridge__Envelope *e) {
+  switch (e->body_case) {
+    case EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN: return "loading plan";
+    case EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE: return "autotune";
+    default: return "starting run";
+  }
+}
+
 static void dispatch(agent *a, const Edgewise__Bridge__Envelope *e) {
   if (a->token && !a->hello_done && e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO) {
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__UNAUTHORIZED, 1,
@@ -243,7 +264,19 @@ void ew_agent_serve(agent *a) {
   while (!a->quit) {
     Edgewise__Bridge__Envelope *e;
     if (ew_agent_next(a, &e) && e) {
+      /* only plan loads, runs and autotunes take long; Hello is answered by DeviceInfo and nothing
+       * before it */
+      int slow = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN ||
+                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN ||
+                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE;
+      uint64_t run_id = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN        ? e->run->run_id
+                        : e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE ? e->autotune->run_id
+                                                                                   : 0;
+      if (slow) ew_heartbeat_busy(a, 1, run_id, busy_stage(e));
       dispatch(a, e);
+      /* an open plan upload keeps the agent busy between chunks: a slow link still hears from it */
+      ew_heartbeat_busy(a, a->up.buf != NULL, 0, "loading plan");
+      if (a->up.buf) ew_heartbeat_stage(a, 0, "loading plan", a->up.next, a->up.total);
       edgewise__bridge__envelope__free_unpacked(e, NULL);
     }
   }

@@ -11,7 +11,7 @@
 
 static int usage(void) {
   fprintf(stderr,
-          "usage: edgewise-agent [--sysfs-root DIR] [--android-root DIR] [--version]\n"
+          "usage: edgewise-agent [--sysfs-root DIR] [--android-root DIR] [--heartbeat-ms N] [--version]\n"
           "                      [--listen 127.0.0.1:PORT [--token TOKEN] [--accept-timeout S]]\n"
           "speaks the bridge protocol on stdin/stdout (docs/bridge-protocol.md); with --listen, on one\n"
           "loopback TCP connection (PORT 0: any free port, printed on stdout) whose first message must\n"
@@ -34,6 +34,16 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--listen") && more) listen_on = argv[++i];
     else if (!strcmp(argv[i], "--token") && more) token = argv[++i];
     else if (!strcmp(argv[i], "--accept-timeout") && more) accept_timeout = atof(argv[++i]);
+    else if (!strcmp(argv[i], "--heartbeat-ms") && more) {
+      char *end;
+      unsigned long ms = strtoul(argv[++i], &end, 10);
+      if (*end || ms < EW_MIN_HEARTBEAT_MS || ms > EW_MAX_HEARTBEAT_MS) {
+        fprintf(stderr, "edgewise-agent: --heartbeat-ms wants %u..%u, got '%s'\n", EW_MIN_HEARTBEAT_MS,
+                EW_MAX_HEARTBEAT_MS, argv[i]);
+        return 2;
+      }
+      a.heartbeat_ms = (unsigned)ms;
+    }
     else if (!strcmp(argv[i], "--version")) {
       printf("edgewise-agent %s protocol %u runtime %s\n", EW_AGENT_VERSION, EW_PROTOCOL_VERSION, EW_RT_VERSION);
       return 0;
@@ -62,7 +72,13 @@ int main(int argc, char **argv) {
     a.in.fd = a.out = fd;
     a.token = token;
   }
+  pthread_mutex_init(&a.send_mu, NULL);
+  if (!ew_heartbeat_start(&a)) {
+    fprintf(stderr, "edgewise-agent: cannot start the heartbeat thread\n");
+    return 2;
+  }
   ew_agent_serve(&a);
+  ew_heartbeat_stop(&a);
   ew_agent_free(&a);
   if (listen_on) close(a.out);
   free(token_copy);

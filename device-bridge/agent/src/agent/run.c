@@ -273,6 +273,7 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
   run_state st = {.req = r};
   if (!prepare(a, &st)) { free_state(&st); return; }
   int ok = 1;
+  ew_heartbeat_stage(a, r->run_id, "baseline", 0, 0);
   if (r->sensor_rate_hz > 0 && !(st.sensors = ew_run_sensors_begin(a, r))) {
     ew_send_error(a, r->run_id, EDGEWISE__BRIDGE__ERROR_CODE__RUN_FAILED, 0,
                   "Run %llu: out of memory for the sensor sampler", (unsigned long long)r->run_id);
@@ -281,6 +282,7 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
   }
   ew_send_progress(a, r->run_id, "warmup", 0, r->warmup);
   for (uint32_t i = 0; ok && i < r->warmup && !st.cancelled; i++) {
+    ew_heartbeat_stage(a, r->run_id, "warmup", i, r->warmup);
     ok = iterate(a, &st, 0);
     poll_host(a, &st);
   }
@@ -291,6 +293,7 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
     if (r->iterations ? st.n_times >= r->iterations
                       : (st.n_times > 0 && now_seconds() >= end) || st.n_times >= EW_MAX_ITERATIONS)
       break;
+    ew_heartbeat_stage(a, r->run_id, "measuring", (uint32_t)st.n_times, r->iterations);
     ok = iterate(a, &st, 1);
     /* timings leave in batches: one write per EW_STREAM_FLUSH_SECONDS, not one per iteration */
     if (a->pending.len && now_seconds() - last_flush >= EW_STREAM_FLUSH_SECONDS) {

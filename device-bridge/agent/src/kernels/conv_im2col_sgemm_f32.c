@@ -3,6 +3,7 @@
  * classic im2col buffer is C*kh*kw*OH*OW floats); 1x1 stride-1 convs skip im2col entirely. */
 #include <string.h>
 #include "kernels.h"
+#include "f16.h"
 #include "../runtime/threadpool.h"
 
 typedef struct im2col_src {
@@ -115,3 +116,23 @@ const ew_conv_algo ew_algo_conv_im2col_sgemm_f32 = {
     "conv_im2col_sgemm_f32", 2, any, packed_floats, pack, workspace, run_im2col};
 const ew_conv_algo ew_algo_conv1x1_sgemm_f32 = {
     "conv1x1_sgemm_f32", 3, only_1x1, packed_floats, pack, workspace, run_1x1};
+
+/* The same GEMMs in fp16 arithmetic (f16.h): identical B sources, A as packed halves. */
+void ew_conv_gemm_f16(const ew_hgemm_ops *ops, const ew_conv_args *a, const ew_f16 *w16,
+                      int direct_b) {
+  const ew_conv_shape *s = a->s;
+  size_t mg = (size_t)(s->m / s->group), cg = (size_t)(s->c / s->group);
+  size_t K = gemm_k(s), N = (size_t)s->oh * s->ow, hw = (size_t)s->h * s->w;
+  size_t per = ew_pack_a_floats(mg, K);
+  for (int n = 0; n < s->n; n++)
+    for (int g = 0; g < s->group; g++) {
+      const float *x = a->x + ((size_t)n * s->c + (size_t)g * cg) * hw;
+      im2col_src src = {s, x};
+      ew_b_rowmajor rm = {x, hw, hw, 0};
+      ew_gemm_problem p = {mg, N, K, NULL, direct_b ? ew_get_b_rowmajor : im2col_get_b,
+                           direct_b ? (void *)&rm : (void *)&src,
+                           a->y + ((size_t)n * s->m + (size_t)g * mg) * N, N,
+                           a->bias ? a->bias + (size_t)g * mg : NULL, a->act};
+      ew_hgemm(ops, &p, w16 + (size_t)g * per, a->pool, a->ws);
+    }
+}

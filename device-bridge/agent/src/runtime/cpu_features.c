@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include "edgewise/rt.h"
 #include "threadpool.h"
+#include "../kernels/kernels_s8.h"
 #if defined(__aarch64__)
 #include <sys/auxv.h>
 #ifndef HWCAP_ASIMD
@@ -34,10 +35,11 @@ const char *ew_cpu_description(void) {
   static char buf[128];
 #if defined(__aarch64__)
   unsigned long hw = getauxval(AT_HWCAP);
-  snprintf(buf, sizeof(buf), "aarch64 NEON%s%s%s", (hw & HWCAP_ASIMD) ? " asimd" : "",
-           (hw & HWCAP_ASIMDHP) ? " asimdhp" : "", (hw & HWCAP_ASIMDDP) ? " asimddp" : "");
+  snprintf(buf, sizeof(buf), "aarch64 NEON%s%s%s; int8 GEMM %s", (hw & HWCAP_ASIMD) ? " asimd" : "",
+           (hw & HWCAP_ASIMDHP) ? " asimdhp" : "", (hw & HWCAP_ASIMDDP) ? " asimddp" : "",
+           ew_qgemm_ops_for_cpu()->name);
 #else
-  snprintf(buf, sizeof(buf), "host (NEON through SIMDe)");
+  snprintf(buf, sizeof(buf), "host (NEON through SIMDe); int8 GEMM %s", ew_qgemm_ops_for_cpu()->name);
 #endif
   return buf;
 }

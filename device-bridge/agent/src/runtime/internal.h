@@ -5,7 +5,10 @@
 #include "edgewise/rt.h"
 #include "plan.pb-c.h"
 #include "../kernels/kernels.h"
+#include "../kernels/kernels_s8.h"
 #include "threadpool.h"
+#include "../kernels/f16.h"
+#include "../kernels/sparse.h"
 
 /* Sizes above these are refused before any allocation (a corrupt plan must not make us try). */
 #define EW_LIMIT_BYTES ((uint64_t)1 << 40)
@@ -20,6 +23,7 @@ typedef struct ew_tensor {
   uint32_t dims[EW_MAX_DIMS];
   size_t elems, bytes;
   int storage;
+  int dtype;              /* edgewise.plan.DataType: DT_F32, or DT_U8/DT_I8 (int8 kernels) */
   uint64_t offset;        /* arena */
   const float *constant;  /* constant */
 } ew_tensor;
@@ -35,6 +39,7 @@ typedef struct ew_op {
   ew_act act;
   const struct ew_op_adapter *ad;
   void *state;            /* adapter-owned, freed by ad->destroy */
+  int f16_ready;          /* allow_f16_arithmetic and the adapter prepared fp16 weights */
 } ew_op;
 
 struct ew_model {
@@ -53,6 +58,9 @@ typedef struct ew_exec {
   ew_pool *pool;
   const ew_gemm_ops *gemm;
   ew_binary_impl const *binary;
+  const ew_qgemm_ops *qgemm; /* int8: SDOT, widening or scalar (ew_qgemm_ops_for_cpu) */
+  const ew_sparse_ops *sparse;
+  const ew_hgemm_ops *hgemm; /* NULL: ops allowing fp16 arithmetic compute in fp32 */
 } ew_exec;
 
 typedef struct ew_op_adapter {
@@ -62,6 +70,10 @@ typedef struct ew_op_adapter {
   void (*destroy)(void *state);
   int inplace; /* output may sit at exactly its input's offset */
 } ew_op_adapter;
+
+/* 1 for the kernels that take int8 tensors and check dtypes themselves (ops_s8.c); every other
+ * kernel is given DT_F32 tensors only (checked at load). */
+int ew_kernel_takes_int8(int kernel);
 
 int ew_fail(ew_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -101,4 +113,34 @@ EW_OP_ADAPTER_DECL(softmax)
 EW_OP_ADAPTER_DECL(lrn)
 EW_OP_ADAPTER_DECL(batchnorm)
 EW_OP_ADAPTER_DECL(activation)
+EW_OP_ADAPTER_DECL(qconv)
+EW_OP_ADAPTER_DECL(qgemm)
+EW_OP_ADAPTER_DECL(quantize)
+EW_OP_ADAPTER_DECL(dequantize)
+
+/* ConvParams of op against its input/output dims (ops_conv.c), shared with the int8 convs */
+int ew_op_conv_shape(const ew_model *m, const ew_op *op, const Edgewise__Plan__ConvParams *p,
+                     ew_conv_shape *s, ew_error *err);
+EW_OP_ADAPTER_DECL(gemm_csr)
+EW_OP_ADAPTER_DECL(conv1x1_csr)
+
+/* ---- fp16 weight storage and CSR weights (weights.c) ---- */
+/* Like ew_blob, but also accepts DT_F16 (weights may be stored as fp16). */
+const Edgewise__Plan__Blob *ew_weight_blob(const ew_model *m, const Edgewise__Plan__BlobRef *ref);
+size_t ew_blob_elem_size(const Edgewise__Plan__Blob *b);
+/* n elements of data as fp32: in place for DT_F32, widened into *owned (caller frees) for
+ * DT_F16. Returns EW_OK or EW_ERR_NOMEM. */
+int ew_blob_floats(const Edgewise__Plan__Blob *b, const uint8_t *data, size_t n,
+                   const float **out, float **owned);
+typedef struct ew_csr_owned {
+  ew_csr csr;
+  uint32_t *row_ptr, *col;
+  float *val;
+} ew_csr_owned;
+/* rows x cols weights from a LAYOUT_CSR blob, or compressed from a dense OI/OIHW one. */
+int ew_csr_load(const ew_model *m, const ew_op *op, const Edgewise__Plan__BlobRef *ref,
+                size_t rows, size_t cols, ew_csr_owned *w, ew_error *err);
+void ew_csr_release(ew_csr_owned *w);
+/* 1 when op allows fp16 arithmetic and this session provides it (session.c) */
+int ew_op_uses_f16(const ew_op *op, const ew_exec *ex);
 #endif

@@ -37,6 +37,13 @@ static int load_op(ew_model *m, size_t i, ew_error *err) {
     op->act.alpha = po->activation->alpha;
     op->act.beta = po->activation->beta;
   }
+  for (size_t k = 0; !ew_kernel_takes_int8(op->kernel) && k < op->n_in + op->n_out; k++) {
+    uint32_t id = k < op->n_in ? op->in[k] : op->out[k - op->n_in];
+    if (m->tensors[id].dtype != EDGEWISE__PLAN__DATA_TYPE__DT_F32)
+      return ew_op_fail(err, op, EW_ERR_INVALID, "tensor %u '%s' is not DT_F32 (only the int8 "
+                        "kernels, QUANTIZE and DEQUANTIZE take int8 tensors)", id,
+                        m->tensors[id].name);
+  }
   int rc = ew_check_act(op, err);
   return rc ? rc : op->ad->prepare(m, op, po, err);
 }
@@ -68,9 +75,10 @@ static int check_aliasing(const ew_model *m, const ew_op *op, ew_error *err) {
 static int check_graph_io(const ew_model *m, const uint32_t *ids, size_t n, const char *what,
                           ew_error *err) {
   for (size_t i = 0; i < n; i++)
-    if (ids[i] >= m->n_tensors || m->tensors[ids[i]].storage != EW_STORAGE_ARENA)
-      return ew_fail(err, EW_ERR_INVALID, "graph %s %zu: tensor id %u out of range or not in the "
-                     "arena", what, i, ids[i]);
+    if (ids[i] >= m->n_tensors || m->tensors[ids[i]].storage != EW_STORAGE_ARENA ||
+        m->tensors[ids[i]].dtype != EDGEWISE__PLAN__DATA_TYPE__DT_F32)
+      return ew_fail(err, EW_ERR_INVALID, "graph %s %zu: tensor id %u out of range, not in the "
+                     "arena or not DT_F32 (quantize inside the plan)", what, i, ids[i]);
   return EW_OK;
 }
 

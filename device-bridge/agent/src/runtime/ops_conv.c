@@ -8,7 +8,8 @@ typedef struct conv_state {
   ew_conv_shape s;
   const ew_conv_algo *algo;
   const float *w, *bias;
-  float *owned; /* packed/transformed weights when the plan carried OIHW */
+  float *owned; /* packed/transformed weights when the plan carried OIHW, or widened fp16 */
+  ew_f16 *w16;  /* packed A halves for fp16 arithmetic (allow_f16_arithmetic), else NULL */
 } conv_state;
 
 static const ew_conv_algo *algo_for(int kernel) {
@@ -88,23 +89,31 @@ static int bias_blob(const ew_model *m, const ew_op *op, const Edgewise__Plan__B
 
 static int conv_weights(const ew_model *m, ew_op *op, const Edgewise__Plan__Op *po,
                         conv_state *st, ew_error *err) {
-  const Edgewise__Plan__Blob *b = ew_blob(m, po->weight);
+  const Edgewise__Plan__Blob *b = ew_weight_blob(m, po->weight);
   const ew_conv_shape *s = &st->s;
   size_t oihw = (size_t)s->m * (size_t)(s->c / s->group) * s->kh * s->kw;
   size_t packed = st->algo->packed_floats(s);
-  if (!b) return ew_op_fail(err, op, EW_ERR_INVALID, "weight blob missing, out of range or not f32");
+  if (!b) return ew_op_fail(err, op, EW_ERR_INVALID, "weight blob missing, out of range or not "
+                            "DT_F32/DT_F16");
   if (b->layout == EDGEWISE__PLAN__LAYOUT__LAYOUT_OIHW) {
-    if (b->data.len != oihw * 4)
+    size_t es = ew_blob_elem_size(b);
+    if (b->data.len != oihw * es)
       return ew_op_fail(err, op, EW_ERR_INVALID, "OIHW weight blob has %zu bytes, needs %zu",
-                        b->data.len, oihw * 4);
-    st->w = (const float *)(const void *)b->data.data;
-    if (packed == 0) return EW_OK;
+                        b->data.len, oihw * es);
+    float *wide = NULL;
+    if (ew_blob_floats(b, b->data.data, oihw, &st->w, &wide))
+      return ew_op_fail(err, op, EW_ERR_NOMEM, "no memory to widen fp16 weights");
+    if (packed == 0) { st->owned = wide; return EW_OK; }
     st->owned = malloc(packed * sizeof(float));
-    if (!st->owned) return ew_op_fail(err, op, EW_ERR_NOMEM, "no memory for packed weights");
+    if (!st->owned) { free(wide); return ew_op_fail(err, op, EW_ERR_NOMEM, "no memory for packed weights"); }
     st->algo->pack(s, st->w, st->owned);
+    free(wide); /* fp16 storage: only the packed fp32 copy stays */
     st->w = st->owned;
     return EW_OK;
   }
+  if (b->dtype != EDGEWISE__PLAN__DATA_TYPE__DT_F32)
+    return ew_op_fail(err, op, EW_ERR_INVALID, "packed weight layouts must be DT_F32 (fp16 "
+                      "storage uses LAYOUT_OIHW)");
   if ((int)b->layout != packed_layout_for(op->kernel) || b->data.len != packed * 4)
     return ew_op_fail(err, op, EW_ERR_INVALID, "weight blob layout %d with %zu bytes: needs "
                       "LAYOUT_OIHW (%zu bytes) or layout %d (%zu bytes)", (int)b->layout,
@@ -115,8 +124,21 @@ static int conv_weights(const ew_model *m, ew_op *op, const Edgewise__Plan__Op *
 
 static void conv_destroy(void *state) {
   conv_state *st = state;
-  if (st) free(st->owned);
+  if (st) { free(st->owned); free(st->w16); }
   free(st);
+}
+
+/* Halves of the packed A panels: MR8 halves share the fp32 panel layout element for element. */
+static int narrow_packed(const ew_op *op, const float *w, size_t n, ew_f16 **out, ew_error *err) {
+  *out = malloc((n ? n : 1) * sizeof(ew_f16));
+  if (!*out) return ew_op_fail(err, op, EW_ERR_NOMEM, "no memory for fp16 weights");
+  ew_f32_narrow_f16_neon(w, *out, n);
+  return EW_OK;
+}
+
+static int gemm_conv_kernel(int kernel) {
+  return kernel == EDGEWISE__PLAN__KERNEL_ID__CONV_IM2COL_SGEMM ||
+         kernel == EDGEWISE__PLAN__KERNEL_ID__CONV1X1_SGEMM;
 }
 
 static int conv_prepare(ew_model *m, ew_op *op, const Edgewise__Plan__Op *po, ew_error *err) {
@@ -132,28 +154,66 @@ static int conv_prepare(ew_model *m, ew_op *op, const Edgewise__Plan__Op *po, ew
   const char *why = st->algo->unsupported(&st->s);
   if (why) return ew_op_fail(err, op, EW_ERR_INVALID, "shape not valid for this kernel: %s", why);
   if ((rc = bias_blob(m, op, po->bias, (size_t)st->s.m, &st->bias, err))) return rc;
-  return conv_weights(m, op, po, st, err);
+  if ((rc = conv_weights(m, op, po, st, err))) return rc;
+  if (!po->allow_f16_arithmetic || !gemm_conv_kernel(op->kernel)) return EW_OK;
+  op->f16_ready = 1;
+  return narrow_packed(op, st->w, st->algo->packed_floats(&st->s), &st->w16, err);
 }
 
 static size_t conv_ws(const ew_op *op, int nthreads) {
   const conv_state *st = op->state;
-  return st->algo->workspace_floats(&st->s, nthreads);
+  size_t ws = st->algo->workspace_floats(&st->s, nthreads);
+  size_t ws16 = st->w16 ? ew_conv_f16_workspace_floats(nthreads) : 0;
+  return ws > ws16 ? ws : ws16;
 }
 
 static void conv_run(const ew_op *op, const ew_exec *ex) {
   const conv_state *st = op->state;
   ew_conv_args a = {&st->s, ew_tensor_ptr(ex, op->in[0]), st->w, st->bias, &op->act,
                     ew_tensor_ptr(ex, op->out[0]), ex->ws, ex->pool, ex->gemm};
-  st->algo->run(&a);
+  if (ew_op_uses_f16(op, ex))
+    ew_conv_gemm_f16(ex->hgemm, &a, st->w16, op->kernel == EDGEWISE__PLAN__KERNEL_ID__CONV1X1_SGEMM);
+  else
+    st->algo->run(&a);
 }
 
 const ew_op_adapter ew_adapter_conv = {conv_prepare, conv_ws, conv_run, conv_destroy, 0};
+
+int ew_op_conv_shape(const ew_model *m, const ew_op *op, const Edgewise__Plan__ConvParams *p,
+                     ew_conv_shape *s, ew_error *err) {
+  return conv_shape(m, op, p, s, err);
+}
 
 typedef struct gemm_state {
   size_t B, N, K;
   const float *w, *bias;
   float *owned;
+  ew_f16 *w16;
 } gemm_state;
+
+static int gemm_weights(const ew_model *m, const ew_op *op, const Edgewise__Plan__Op *po,
+                        gemm_state *st, ew_error *err) {
+  const Edgewise__Plan__Blob *b = ew_weight_blob(m, po->weight);
+  size_t packed = ew_pack_a_floats(st->N, st->K), nk = st->N * st->K;
+  if (b && b->layout == EDGEWISE__PLAN__LAYOUT__LAYOUT_OI && b->data.len == nk * ew_blob_elem_size(b)) {
+    const float *w = NULL;
+    float *wide = NULL;
+    st->owned = malloc(packed * sizeof(float));
+    if (!st->owned || ew_blob_floats(b, b->data.data, nk, &w, &wide))
+      return ew_op_fail(err, op, EW_ERR_NOMEM, "no memory for packed weights");
+    ew_pack_a_f32(st->N, st->K, w, st->K, st->owned);
+    free(wide);
+    st->w = st->owned;
+    return EW_OK;
+  }
+  if (b && b->dtype == EDGEWISE__PLAN__DATA_TYPE__DT_F32 &&
+      b->layout == EDGEWISE__PLAN__LAYOUT__LAYOUT_GEMM_A_MR8 && b->data.len == packed * 4) {
+    st->w = (const float *)(const void *)b->data.data;
+    return EW_OK;
+  }
+  return ew_op_fail(err, op, EW_ERR_INVALID, "weight blob must be LAYOUT_OI of %zu elements "
+                    "(DT_F32 or DT_F16) or DT_F32 LAYOUT_GEMM_A_MR8 of %zu floats", nk, packed);
+}
 
 static int gemm_prepare(ew_model *m, ew_op *op, const Edgewise__Plan__Op *po, ew_error *err) {
   int rc = ew_check_io(m, op, 1, 1, err);
@@ -168,37 +228,32 @@ static int gemm_prepare(ew_model *m, ew_op *op, const Edgewise__Plan__Op *po, ew
   st->K = x->elems / st->B;
   st->N = y->dims[1];
   if ((rc = bias_blob(m, op, po->bias, st->N, &st->bias, err))) return rc;
-  const Edgewise__Plan__Blob *b = ew_blob(m, po->weight);
-  size_t packed = ew_pack_a_floats(st->N, st->K);
-  if (b && b->layout == EDGEWISE__PLAN__LAYOUT__LAYOUT_OI && b->data.len == st->N * st->K * 4) {
-    st->owned = malloc(packed * sizeof(float));
-    if (!st->owned) return ew_op_fail(err, op, EW_ERR_NOMEM, "no memory for packed weights");
-    ew_pack_a_f32(st->N, st->K, (const float *)(const void *)b->data.data, st->K, st->owned);
-    st->w = st->owned;
-    return EW_OK;
-  }
-  if (b && b->layout == EDGEWISE__PLAN__LAYOUT__LAYOUT_GEMM_A_MR8 && b->data.len == packed * 4) {
-    st->w = (const float *)(const void *)b->data.data;
-    return EW_OK;
-  }
-  return ew_op_fail(err, op, EW_ERR_INVALID, "weight blob must be LAYOUT_OI of %zu floats or "
-                    "LAYOUT_GEMM_A_MR8 of %zu floats", st->N * st->K, packed);
+  if ((rc = gemm_weights(m, op, po, st, err))) return rc;
+  if (!po->allow_f16_arithmetic) return EW_OK;
+  op->f16_ready = 1;
+  return narrow_packed(op, st->w, ew_pack_a_floats(st->N, st->K), &st->w16, err);
 }
 
 static size_t gemm_ws(const ew_op *op, int nthreads) {
   const gemm_state *st = op->state;
-  return ew_fc_workspace_floats(st->B, st->N, nthreads);
+  size_t ws = ew_fc_workspace_floats(st->B, st->N, nthreads);
+  size_t ws16 = st->w16 ? ew_fc_f16_workspace_floats(st->B, st->N, st->K, nthreads) : 0;
+  return ws > ws16 ? ws : ws16;
 }
 
 static void gemm_run(const ew_op *op, const ew_exec *ex) {
   const gemm_state *st = op->state;
-  ew_fc_f32(ex->gemm, st->B, st->N, st->K, ew_tensor_ptr(ex, op->in[0]), st->w, st->bias,
-            &op->act, ew_tensor_ptr(ex, op->out[0]), ex->ws, ex->pool);
+  if (ew_op_uses_f16(op, ex))
+    ew_fc_f16(ex->hgemm, st->B, st->N, st->K, ew_tensor_ptr(ex, op->in[0]), st->w16, st->bias,
+              &op->act, ew_tensor_ptr(ex, op->out[0]), ex->ws, ex->pool);
+  else
+    ew_fc_f32(ex->gemm, st->B, st->N, st->K, ew_tensor_ptr(ex, op->in[0]), st->w, st->bias,
+              &op->act, ew_tensor_ptr(ex, op->out[0]), ex->ws, ex->pool);
 }
 
 static void gemm_destroy(void *state) {
   gemm_state *st = state;
-  if (st) free(st->owned);
+  if (st) { free(st->owned); free(st->w16); }
   free(st);
 }
 

@@ -93,9 +93,13 @@ int ew_load_tensor_internal(ew_model *m, size_t i, ew_error *err) {
   if (pt->id != i)
     return ew_fail(err, EW_ERR_INVALID, "tensor %zu '%s': id %u differs from its index", i,
                    pt->name, pt->id);
-  if (pt->dtype != EDGEWISE__PLAN__DATA_TYPE__DT_F32)
-    return ew_fail(err, EW_ERR_UNSUPPORTED, "tensor %zu '%s': dtype %d, only DT_F32 is supported",
-                   i, pt->name, (int)pt->dtype);
+  uint64_t esize = pt->dtype == EDGEWISE__PLAN__DATA_TYPE__DT_F32 ? 4
+                   : pt->dtype == EDGEWISE__PLAN__DATA_TYPE__DT_U8 ||
+                     pt->dtype == EDGEWISE__PLAN__DATA_TYPE__DT_I8 ? 1 : 0;
+  if (!esize)
+    return ew_fail(err, EW_ERR_UNSUPPORTED, "tensor %zu '%s': dtype %d, tensors are DT_F32, "
+                   "DT_U8 or DT_I8", i, pt->name, (int)pt->dtype);
+  t->dtype = (int)pt->dtype;
   if (pt->n_dims > EW_MAX_DIMS)
     return ew_fail(err, EW_ERR_INVALID, "tensor %zu '%s': rank %zu > %d", i, pt->name, pt->n_dims,
                    EW_MAX_DIMS);
@@ -108,9 +112,10 @@ int ew_load_tensor_internal(ew_model *m, size_t i, ew_error *err) {
   }
   t->rank = (int)pt->n_dims;
   uint64_t bytes;
-  if (mul_checked(elems, 4, &bytes) || bytes != pt->byte_size)
+  if (mul_checked(elems, esize, &bytes) || bytes != pt->byte_size)
     return ew_fail(err, EW_ERR_INVALID, "tensor %zu '%s': byte_size %llu, dims give %llu", i,
-                   pt->name, (unsigned long long)pt->byte_size, (unsigned long long)elems * 4);
+                   pt->name, (unsigned long long)pt->byte_size,
+                   (unsigned long long)(elems * esize));
   t->elems = (size_t)elems;
   t->bytes = (size_t)bytes;
   t->storage = (int)pt->storage;
@@ -127,6 +132,9 @@ int ew_load_tensor_internal(ew_model *m, size_t i, ew_error *err) {
   if (t->storage != EW_STORAGE_CONSTANT)
     return ew_fail(err, EW_ERR_INVALID, "tensor %zu '%s': storage %d unknown", i, pt->name,
                    t->storage);
+  if (esize != 4)
+    return ew_fail(err, EW_ERR_UNSUPPORTED, "tensor %zu '%s': constant tensors must be DT_F32", i,
+                   pt->name);
   if (pt->blob_index >= m->pb->n_blobs)
     return ew_fail(err, EW_ERR_INVALID, "tensor %zu '%s': blob_index %u out of range (%zu blobs)",
                    i, pt->name, pt->blob_index, m->pb->n_blobs);

@@ -19,6 +19,21 @@ static void *alloc64(size_t bytes) {
   return p;
 }
 
+/* FMLA .8h only where the CPU reports it (the instructions are SIGILL elsewhere, e.g. on a
+ * Cortex-A53); "always" without hardware support falls back to the scalar emulation. */
+static const ew_hgemm_ops *choose_hgemm(int mode, int scalar) {
+  if (mode < 0) return NULL;
+  int hw = (ew_cpu_features() & EW_CPU_FP16) && ew_hgemm_ops_neon();
+  if (mode == 0 && !hw) return NULL;
+  return hw && !scalar ? ew_hgemm_ops_neon() : &ew_hgemm_ops_scalar;
+}
+
+int ew_op_uses_f16(const ew_op *op, const ew_exec *ex) { return op->f16_ready && ex->hgemm; }
+
+int ew_session_op_f16(const ew_session *s, size_t i) {
+  return s && i < s->m->n_ops ? ew_op_uses_f16(&s->m->ops[i], &s->ex) : 0;
+}
+
 int ew_session_create(const ew_model *m, const ew_session_options *opt, ew_session **out,
                       ew_error *err) {
   if (!m || !out) return ew_fail(err, EW_ERR_ARG, "NULL argument");
@@ -32,6 +47,9 @@ int ew_session_create(const ew_model *m, const ew_session_options *opt, ew_sessi
   int scalar = opt && opt->scalar;
   s->ex.gemm = scalar ? &ew_gemm_ops_scalar : &ew_gemm_ops_neon;
   s->ex.binary = scalar ? &ew_binary_f32_scalar : &ew_binary_f32_neon;
+  s->ex.qgemm = scalar ? &ew_qgemm_ops_scalar : ew_qgemm_ops_for_cpu();
+  s->ex.sparse = scalar ? &ew_sparse_ops_scalar : &ew_sparse_ops_neon;
+  s->ex.hgemm = choose_hgemm(opt ? opt->f16_arithmetic : 0, scalar);
   s->ex.pool = ew_pool_create(threads, opt ? opt->cpus : NULL, opt ? opt->ncpus : 0);
   size_t ws = 0;
   for (size_t i = 0; i < m->n_ops; i++) {

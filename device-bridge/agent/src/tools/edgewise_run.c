@@ -12,7 +12,7 @@
 typedef struct args {
   const char *plan;
   const char *inputs[MAX_IO], *outputs[MAX_IO];
-  int n_in, n_out, threads, iterations, scalar, info, profile, ncpus;
+  int n_in, n_out, threads, iterations, scalar, info, profile, ncpus, f16;
   int cpus[256];
 } args;
 
@@ -20,7 +20,7 @@ static void usage(void) {
   fprintf(stderr,
           "usage: edgewise-run --plan FILE [--input FILE]... [--output FILE]...\n"
           "                    [--threads N] [--cpus 0,1,..|big] [--iterations N] [--scalar]\n"
-          "                    [--profile] [--info]\n"
+          "                    [--profile] [--info] [--f16-arith auto|off|on]\n"
           "Inputs/outputs are raw little-endian float32 in the plan's graph order.\n");
 }
 
@@ -40,6 +40,9 @@ static int parse(int argc, char **argv, args *a) {
     else if (!strcmp(k, "--output") && a->n_out < MAX_IO) a->outputs[a->n_out++] = v;
     else if (!strcmp(k, "--threads")) a->threads = atoi(v);
     else if (!strcmp(k, "--iterations")) a->iterations = atoi(v);
+    else if (!strcmp(k, "--f16-arith") && !strcmp(v, "auto")) a->f16 = 0;
+    else if (!strcmp(k, "--f16-arith") && !strcmp(v, "off")) a->f16 = -1;
+    else if (!strcmp(k, "--f16-arith") && !strcmp(v, "on")) a->f16 = 1;
     else if (!strcmp(k, "--cpus") && !strcmp(v, "big")) {
       a->ncpus = ew_cpu_big_cores(a->cpus, 256);
     } else if (!strcmp(k, "--cpus")) {
@@ -138,10 +141,12 @@ int main(int argc, char **argv) {
     return 2;
   }
   if ((size_t)a.n_out > ew_model_num_outputs(m)) a.n_out = (int)ew_model_num_outputs(m);
-  ew_session_options opt = {a.threads, a.ncpus ? a.cpus : NULL, a.ncpus, a.scalar};
+  ew_session_options opt = {a.threads, a.ncpus ? a.cpus : NULL, a.ncpus, a.scalar, a.f16};
   ew_session *s = NULL;
   rc = ew_session_create(m, &opt, &s, &err);
   if (rc) fprintf(stderr, "edgewise-run: %s: %s\n", ew_status_name(rc), err.message);
+  for (size_t i = 0; !rc && (a.info || a.profile) && i < ew_model_num_ops(m); i++)
+    if (ew_session_op_f16(s, i)) fprintf(stderr, "fp16 arithmetic: op %zu %s\n", i, ew_model_op_name(m, i));
   if (!rc && a.n_in) rc = run(&a, m, s);
   if (!rc) rc = write_outputs(&a, m, s);
   ew_session_free(s);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     versionProvider = EdgewiseCommand.Version.class,
     description = "Edgewise: profile, optimize and deploy deep-learning models to ARM devices.%n"
         + "Run without arguments to open the workbench window.",
-    subcommands = {AnalyzeCommand.class, ReportCommand.class, PluginsCommand.class, OptimizeCommand.class, SensitivityCommand.class, ZooCommand.class, GuiCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {AnalyzeCommand.class, ProfileCommand.class, DevicesCommand.class, ReportCommand.class, PluginsCommand.class, OptimizeCommand.class, SensitivityCommand.class, ZooCommand.class, GuiCommand.class, CommandLine.HelpCommand.class})
 public final class EdgewiseCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

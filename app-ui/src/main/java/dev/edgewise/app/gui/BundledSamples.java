@@ -14,6 +14,7 @@ import java.util.Optional;
  */
 public final class BundledSamples {
     public static final String RESOURCE_FOLDER = "dev/edgewise/samples/models/";
+    public static final String DATA_FOLDER = "dev/edgewise/samples/data/";
     /** Preferred first: the most interesting graph that is still small. */
     public static final List<String> PREFERRED = List.of("resnet_tiny.onnx", "digits_cnn.onnx");
 
@@ -43,7 +44,16 @@ public final class BundledSamples {
 
     /** Copies the sample to the cache (again if its size changed) and returns the file. */
     public Path extract(String name) throws IOException {
-        String resource = RESOURCE_FOLDER + name;
+        return copyOut(RESOURCE_FOLDER, name);
+    }
+
+    /** Copies a sample data file (e.g. digits_test.csv) to the cache and returns it. */
+    public Path extractData(String name) throws IOException {
+        return copyOut(DATA_FOLDER, name);
+    }
+
+    private Path copyOut(String folder, String name) throws IOException {
+        String resource = folder + name;
         var url = loader.getResource(resource);
         if (url == null) {
             throw new IOException("bundled sample '" + name + "' is not on the class path (looked for " + resource

@@ -1,6 +1,8 @@
 package dev.edgewise.app.gui;
 
 import dev.edgewise.app.gui.charts.ChartsViewModel;
+import dev.edgewise.app.gui.device.DeviceFeature;
+import dev.edgewise.app.gui.device.DeviceService;
 import dev.edgewise.app.gui.prefs.RecentFiles;
 import dev.edgewise.app.gui.prefs.Settings;
 import dev.edgewise.app.gui.task.UiTaskExecutor;
@@ -21,6 +23,7 @@ public final class EdgewiseApplication extends Application {
     private Settings settings;
     private MainView view;
     private Stage stage;
+    private DeviceFeature device;
 
     @Override
     public void start(Stage primaryStage) {
@@ -31,6 +34,7 @@ public final class EdgewiseApplication extends Application {
         MainViewModel vm = new MainViewModel(ModelService.standard(), tasks, new RecentFiles(settings, 10));
         BundledSamples samples = BundledSamples.standard();
         view = new MainView(vm, new ChartsViewModel(), tasks, theme, () -> vm.openSample(samples));
+        device = DeviceFeature.install(view, vm, DeviceService.standard(), tasks, settings);
         Scene scene = new Scene(view.root(), settings.getDouble("window.width", 1280),
             settings.getDouble("window.height", 820));
         scene.getStylesheets().setAll(theme.get().stylesheets());
@@ -87,6 +91,9 @@ public final class EdgewiseApplication extends Application {
             }
             settings.put("window.dividers", view.dividerState());
             settings.flush();
+        }
+        if (device != null) {
+            device.close();
         }
         if (tasks != null) {
             tasks.close();

@@ -2,6 +2,11 @@ package dev.edgewise.app.gui;
 
 import dev.edgewise.app.gui.charts.ChartsPanel;
 import dev.edgewise.app.gui.charts.ChartsViewModel;
+import dev.edgewise.app.gui.compare.ComparePanel;
+import dev.edgewise.app.gui.compare.CompareViewModel;
+import dev.edgewise.app.gui.optimize.OptimizePanel;
+import dev.edgewise.app.gui.optimize.OptimizeViewModel;
+import dev.edgewise.app.gui.optimize.SampleData;
 import dev.edgewise.app.gui.task.UiTaskExecutor;
 import dev.edgewise.viewer.detail.LayerDetailsView;
 import dev.edgewise.viewer.graph.GraphPalette;
@@ -73,12 +78,17 @@ public final class MainView {
     private final LayerTable layerTable = new LayerTable();
     private final LayerDetailsView details = new LayerDetailsView();
     private final ChartsPanel charts;
+    private final OptimizeViewModel optimizeVm;
+    private final CompareViewModel compareVm = new CompareViewModel();
+    private final OptimizePanel optimizePanel;
+    private final ComparePanel comparePanel;
     private final TabPane tabs = new TabPane();
     private final SplitPane upper = new SplitPane();
     private final SplitPane outer = new SplitPane();
     private final TextField searchField = new TextField();
     private final TextField filterField = new TextField();
     private final Menu recentMenu = new Menu("Open _Recent");
+    private final HBox statusBar = new HBox(10);
     private final ObjectProperty<GraphPalette> palette = new SimpleObjectProperty<>(GraphPalette.light());
 
     public MainView(MainViewModel vm, ChartsViewModel chartsVm, UiTaskExecutor tasks, ObjectProperty<Theme> theme,
@@ -91,6 +101,11 @@ public final class MainView {
         palette.bind(theme.map(Theme::palette));
         charts = new ChartsPanel(chartsVm, vm.selectedLayerProperty(), palette);
         chartsVm.analysisProperty().bind(vm.analysisProperty());
+        optimizeVm = new OptimizeViewModel(tasks, vm::analyzeGraph, SampleData.bundled(BundledSamples.standard()),
+            javafx.application.Platform::runLater);
+        optimizePanel = new OptimizePanel(optimizeVm);
+        comparePanel = new ComparePanel(compareVm, vm.graphLayoutProperty(), vm.selectedLayerProperty(), palette);
+        OptimizeWiring.connect(vm, optimizeVm, compareVm, this::showError);
         root.getStyleClass().add("main-view");
         root.setTop(new VBox(menuBar(), toolBar()));
         root.setCenter(center());
@@ -125,11 +140,12 @@ public final class MainView {
         MenuItem zoomSel = item("_Zoom to Selection", "Shortcut+ENTER", graphView::zoomToSelection);
         MenuItem find = item("_Find Layer…", "Shortcut+F", this::focusSearch);
         MenuItem toggleTheme = item("Toggle _Dark Theme", "Shortcut+T", () -> theme.set(theme.get().other()));
-        Menu view = new Menu("_View", null, fit, zoomSel, find, new SeparatorMenuItem(), toggleTheme);
+        MenuItem dims = item("_Bind Dimensions…", "Shortcut+D", this::bindDims);
+        Menu view = new Menu("_View", null, fit, zoomSel, find, dims, new SeparatorMenuItem(), toggleTheme);
         MenuItem keys = item("_Keyboard Shortcuts", null, () -> info("Keyboard shortcuts",
             "Ctrl+O open · Ctrl+F find layer (Enter next, Shift+Enter previous, Esc clear) · F fit graph · "
                 + "Ctrl+Enter zoom to selection · arrows pan · +/- zoom · Ctrl+E export CSV · Ctrl+C copy rows · "
-                + "Ctrl+T theme"));
+                + "Ctrl+T theme · Ctrl+D bind symbolic dimensions"));
         MenuItem about = item("_About Edgewise", null, () -> info("About Edgewise",
             "Edgewise: a workbench for deploying deep-learning models to phones and ARM boards.\n"
                 + "Numbers are labelled counted (from the graph), estimated (energy model, roofline assumptions), "
@@ -188,7 +204,8 @@ public final class MainView {
         chartsTab.setClosable(false);
         graphTab.setId("graphTab");
         chartsTab.setId("chartsTab");
-        tabs.getTabs().addAll(graphTab, chartsTab);
+        tabs.getTabs().addAll(graphTab, chartsTab, tab("Optimize", "optimizeTab", optimizePanel),
+            tab("Compare", "compareTab", comparePanel));
         details.setId("layerDetails");
         details.setMinWidth(220);
         upper.getItems().addAll(tabs, details);
@@ -198,6 +215,13 @@ public final class MainView {
         outer.getItems().addAll(upper, tablePane());
         outer.setDividerPositions(0.64);
         return outer;
+    }
+
+    private static Tab tab(String title, String id, javafx.scene.Node content) {
+        Tab t = new Tab(title, content);
+        t.setClosable(false);
+        t.setId(id);
+        return t;
     }
 
     private Parent tablePane() {
@@ -259,7 +283,8 @@ public final class MainView {
         Button cancel = button("Cancel", "Cancel the running task", tasks::cancelAll);
         cancel.setId("cancelTask");
         cancel.visibleProperty().bind(tasks.busyProperty());
-        HBox bar = new HBox(10, summary, lastMessage, spacer, task, progress, cancel);
+        HBox bar = statusBar;
+        bar.getChildren().addAll(summary, lastMessage, spacer, task, progress, cancel);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(3, 8, 3, 8));
         bar.getStyleClass().add("status-bar");
@@ -393,6 +418,21 @@ public final class MainView {
         }
     }
 
+    private void bindDims() {
+        List<String> symbols = vm.symbolicDims();
+        if (symbols.isEmpty()) {
+            info("Bind dimensions", vm.graphProperty().get() == null ? "Open a model first."
+                : "The inputs of this model have no symbolic dimensions: every shape is already known.");
+            return;
+        }
+        DimBindingsDialog.ask(window(), symbols, vm.dimBindingsProperty().get()).ifPresent(values -> {
+            String problem = vm.bindDims(values);
+            if (problem != null) {
+                showError("Cannot bind the dimensions: " + problem);
+            }
+        });
+    }
+
     private void rebuildRecentMenu() {
         recentMenu.getItems().clear();
         for (Path p : vm.recentFiles()) {
@@ -446,6 +486,23 @@ public final class MainView {
         return b;
     }
 
+    // ---- panels added by features ------------------------------------------------------------
+
+    /** Adds a feature's panel as a tab beside Graph and Charts. */
+    public Tab addTab(String id, String title, Parent content) {
+        Tab tab = new Tab(title, content);
+        tab.setId(id);
+        tab.setClosable(false);
+        tabs.getTabs().add(tab);
+        return tab;
+    }
+
+    /** Adds a feature's item (what it is running, its cancel) to the status bar, left of the task progress. */
+    public void addStatusItem(javafx.scene.Node item) {
+        int beforeTask = statusBar.getChildren().indexOf(statusBar.lookup("#taskMessage"));
+        statusBar.getChildren().add(beforeTask < 0 ? statusBar.getChildren().size() : beforeTask, item);
+    }
+
     // ---- state for the application shell and tests -----------------------------------------
 
     /** "0.74;0.64": the two split positions, stored between sessions. */
@@ -482,6 +539,23 @@ public final class MainView {
 
     public ChartsPanel charts() {
         return charts;
+    }
+
+    public OptimizeViewModel optimizeViewModel() {
+        return optimizeVm;
+    }
+
+    /** The hook for device runs: {@code compareViewModel().setMeasured(Side.BASELINE or OPTIMIZED, ...)}. */
+    public CompareViewModel compareViewModel() {
+        return compareVm;
+    }
+
+    public OptimizePanel optimizePanel() {
+        return optimizePanel;
+    }
+
+    public ComparePanel comparePanel() {
+        return comparePanel;
     }
 
     public TabPane tabs() {

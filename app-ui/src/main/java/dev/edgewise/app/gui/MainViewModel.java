@@ -2,6 +2,7 @@ package dev.edgewise.app.gui;
 
 import dev.edgewise.app.gui.prefs.RecentFiles;
 import dev.edgewise.app.gui.task.TaskRunner;
+import dev.edgewise.core.analysis.DimBindings;
 import dev.edgewise.core.analysis.LayerCost;
 import dev.edgewise.core.analysis.ModelAnalysis;
 import dev.edgewise.core.report.ReportService;
@@ -90,7 +91,11 @@ public final class MainViewModel {
     private final ReadOnlyObjectWrapper<String> lastError = new ReadOnlyObjectWrapper<>(this, "lastError");
     private final ObservableList<Path> recent = FXCollections.observableArrayList();
 
+    private final ReadOnlyObjectWrapper<DimBindings> dimBindings =
+        new ReadOnlyObjectWrapper<>(this, "dimBindings", DimBindings.NONE);
     private final Map<String, LayerCost> costByName = new HashMap<>();
+    /** Metrics offered by other panels (measured latency, ...), kept across re-analysis of the same model. */
+    private final Map<String, LayerMetric> offeredMetrics = new java.util.LinkedHashMap<>();
     private TaskRunner.Handle openHandle;
     private TaskRunner.Handle statsHandle;
     private long openGeneration;
@@ -142,9 +147,14 @@ public final class MainViewModel {
     }
 
     private void showLoaded(Path file, Loaded loaded) {
+        if (!file.equals(modelFile.get())) {
+            // symbol names belong to one model; reopening the same file keeps them
+            dimBindings.set(DimBindings.NONE);
+        }
         modelFile.set(file);
         analysis.set(null);
         costByName.clear();
+        offeredMetrics.clear();
         categories.set(Map.of());
         colorChoices.setAll(BY_CATEGORY);
         colorChoice.set(BY_CATEGORY);
@@ -158,9 +168,10 @@ public final class MainViewModel {
     }
 
     private void analyze(Path file, Graph g, long generation) {
+        DimBindings dims = dimBindings.get();
         openHandle = runner.submit("Analysing " + file.getFileName(), progress -> {
             progress.update("Inferring shapes and counting costs of " + file.getFileName(), -1);
-            return service.analyze(g);
+            return service.analyze(g, dims);
         }, a -> {
             if (generation == openGeneration) {
                 showAnalysis(file, a);
@@ -189,16 +200,102 @@ public final class MainViewModel {
         for (LayerMetric m : LayerMetrics.fromAnalysis(a)) {
             choices.add(new ColorChoice(m.label(), m));
         }
+        offeredMetrics.values().forEach(m -> choices.add(offeredChoice(m)));
         ColorChoice previous = colorChoice.get();
         colorChoices.setAll(choices);
         colorChoice.set(choices.stream().filter(c -> c.label().equals(previous.label())).findFirst()
             .orElse(BY_CATEGORY));
         long unresolved = a.layers().stream().filter(c -> !c.resolved()).count();
-        loadedSummary.set(String.format(Locale.ROOT, "%s · %d layers · %s params · %s MACs (counted)%s",
+        Map<String, Long> bound = dimBindings.get().symbols();
+        loadedSummary.set(String.format(Locale.ROOT, "%s · %d layers · %s params · %s MACs (counted)%s%s",
             file == null ? a.graph().name() : file.getFileName(), a.layers().size(), Units.count(a.totals().params()),
-            Units.count(a.totals().macs()), unresolved > 0 ? " · " + unresolved + " layers not counted" : ""));
+            Units.count(a.totals().macs()), unresolved > 0 ? " · " + unresolved + " layers not counted" : "",
+            bound.isEmpty() ? "" : " · " + new java.util.TreeMap<>(bound)));
         a.warnings().forEach(w -> report(w, false));
         updateDetails();
+    }
+
+    /** Analyses another graph (e.g. an optimized one) the way the open model was analysed; blocks. */
+    public ModelAnalysis analyzeGraph(Graph g) throws dev.edgewise.core.ir.EdgewiseException {
+        return service.analyze(g, dimBindings.get());
+    }
+
+    // ---- symbolic dimensions ----------------------------------------------------------------
+
+    /** Symbolic dimensions of the open model's inputs (batch_size, sequence_length...), in input order. */
+    public List<String> symbolicDims() {
+        Graph g = graph.get();
+        Set<String> names = new LinkedHashSet<>();
+        if (g != null) {
+            for (var input : g.inputs()) {
+                if (input.shape().hasRank()) {
+                    input.shape().dims().stream().filter(d -> d.isSymbolic()).forEach(d -> names.add(d.symbolName()));
+                }
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * Binds symbolic dimensions (as {@code --dim NAME=VALUE} does) and analyses the model again.
+     * Blank values leave a symbol unbound. Returns the problem with the input, or null when applied.
+     */
+    public String bindDims(Map<String, String> values) {
+        Map<String, Long> bound = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            String v = e.getValue() == null ? "" : e.getValue().trim();
+            if (v.isEmpty()) {
+                continue;
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n <= 0) {
+                    return e.getKey() + " = " + v + ": a dimension must be at least 1";
+                }
+                bound.put(e.getKey(), n);
+            } catch (NumberFormatException ex) {
+                return e.getKey() + " = " + v + ": not a whole number";
+            }
+        }
+        Graph g = graph.get();
+        Path file = modelFile.get();
+        if (g == null) {
+            return "open a model first";
+        }
+        dimBindings.set(new DimBindings(bound, Map.of()));
+        analysis.set(null);
+        loadedSummary.set(file.getFileName() + " · " + g.nodes().size() + " layers · analysing with "
+            + (bound.isEmpty() ? "no bindings" : bound) + "…");
+        if (openHandle != null) {
+            openHandle.cancel();
+        }
+        analyze(file, g, ++openGeneration);
+        return null;
+    }
+
+    public ReadOnlyObjectProperty<DimBindings> dimBindingsProperty() {
+        return dimBindings.getReadOnlyProperty();
+    }
+
+    /**
+     * Adds (or replaces, by id) a per-layer metric produced elsewhere, e.g. the latency measured on a
+     * device, to the "colour by" choices of the current model; {@code select} makes it the colouring.
+     */
+    public void offerMetric(LayerMetric metric, boolean select) {
+        offeredMetrics.put(metric.id(), metric);
+        ColorChoice choice = offeredChoice(metric);
+        ColorChoice selected = colorChoice.get();
+        boolean wasSelected = selected != null && selected.metric() != null && selected.metric().id().equals(metric.id());
+        colorChoices.removeIf(c -> c.metric() != null && c.metric().id().equals(metric.id()));
+        colorChoices.add(choice);
+        if (select || wasSelected) {
+            colorChoice.set(choice);
+        }
+    }
+
+    /** "Latency (emulated)": offered metrics come from runs, so the choice says how they were obtained. */
+    private static ColorChoice offeredChoice(LayerMetric m) {
+        return new ColorChoice(m.label() + " (" + m.provenance().key() + ")", m);
     }
 
     /** Shows a graph that is already laid out (tests and tools). */

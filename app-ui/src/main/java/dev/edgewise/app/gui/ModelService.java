@@ -19,6 +19,18 @@ public interface ModelService {
 
     ModelAnalysis analyze(Graph graph) throws EdgewiseException;
 
+    /**
+     * Analyses with symbolic dimensions bound (what {@code --dim batch_size=1} does on the command
+     * line). Services that cannot bind refuse bindings rather than ignore them.
+     */
+    default ModelAnalysis analyze(Graph graph, DimBindings dims) throws EdgewiseException {
+        if (dims.symbols().isEmpty() && dims.inputs().isEmpty()) {
+            return analyze(graph);
+        }
+        throw new EdgewiseException(EdgewiseException.ErrorCode.UNSUPPORTED,
+            "this model service cannot bind dimensions (" + dims.symbols().keySet() + ")");
+    }
+
     List<ModelImporter> importers();
 
     /** The same {@link Analyzer} the command line uses, with the importers found on the class path. */
@@ -33,6 +45,11 @@ public interface ModelService {
             @Override
             public ModelAnalysis analyze(Graph graph) throws EdgewiseException {
                 return analyzer.analyze(graph, DimBindings.NONE);
+            }
+
+            @Override
+            public ModelAnalysis analyze(Graph graph, DimBindings dims) throws EdgewiseException {
+                return analyzer.analyze(graph, dims);
             }
 
             @Override

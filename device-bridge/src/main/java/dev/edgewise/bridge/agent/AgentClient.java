@@ -35,12 +35,12 @@ public final class AgentClient implements AutoCloseable {
     /** Largest LoadPlan chunk the agent accepts (EW_MAX_CHUNK in agent.h). */
     public static final int CHUNK_BYTES = 1 << 20;
 
-    private final Process process;
+    private final Process process;           // null when the client runs over streams it did not start
+    private final AutoCloseable streamCloser; // closes a stream link (null for a started Process)
     private final OutputStream toAgent;
     private final InputStream fromAgent;
     private final String description;
     private final boolean emulated;
-    private final Socket socket; // a loopback TCP session (connect), else null: stdin/stdout
     private DeviceInfo deviceInfo;
 
     /** What a Run produced: every streamed message in order, and the final Result (or Error). */
@@ -56,16 +56,16 @@ public final class AgentClient implements AutoCloseable {
 
     private AgentClient(Process process, String description, boolean emulated) {
         this.process = process;
+        this.streamCloser = null;
         this.toAgent = new BufferedOutputStream(process.getOutputStream());
         this.fromAgent = new BufferedInputStream(process.getInputStream());
         this.description = description;
         this.emulated = emulated;
-        this.socket = null;
     }
 
     private AgentClient(Process process, Socket socket, String description, boolean emulated) throws IOException {
         this.process = process;
-        this.socket = socket;
+        this.streamCloser = socket;
         this.toAgent = new BufferedOutputStream(socket.getOutputStream());
         this.fromAgent = new BufferedInputStream(socket.getInputStream());
         this.description = description;
@@ -95,6 +95,47 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
+    private AgentClient(InputStream fromAgent, OutputStream toAgent, String description, boolean emulated,
+                        AutoCloseable closer) {
+        this.process = null;
+        this.streamCloser = closer;
+        this.toAgent = new BufferedOutputStream(toAgent);
+        this.fromAgent = new BufferedInputStream(fromAgent);
+        this.description = description;
+        this.emulated = emulated;
+    }
+
+    /**
+     * A client over an agent already started elsewhere (a device's remote process, a socket), without
+     * the handshake: call {@link #hello()} next, or send {@link #helloEnvelope()} and read the answer
+     * yourself. {@code closer} releases the link (kills the remote process) on {@link #close()}.
+     */
+    public static AgentClient over(InputStream fromAgent, OutputStream toAgent, String description, boolean emulated,
+                                   AutoCloseable closer) {
+        return new AgentClient(fromAgent, toAgent, description, emulated, closer);
+    }
+
+    /** The Hello this client sends first. */
+    public static Envelope helloEnvelope() {
+        return Envelope.newBuilder().setHello(Hello.newBuilder()
+            .setProtocolVersion(ProtocolVersion.PROTOCOL_V1_VALUE).setHostVersion("edgewise-java")).build();
+    }
+
+    /** Says Hello and reads DeviceInfo (blocking); throws with the agent's answer otherwise. */
+    public DeviceInfo hello() throws IOException {
+        send(helloEnvelope());
+        return acceptHelloAnswer(receive());
+    }
+
+    /** Checks the answer to Hello and records the DeviceInfo (emulated flag set as this client knows it). */
+    public DeviceInfo acceptHelloAnswer(Envelope first) throws IOException {
+        if (!first.hasDeviceInfo()) {
+            throw new IOException("edgewise-agent (" + description + ") answered Hello with " + describe(first));
+        }
+        deviceInfo = first.getDeviceInfo().toBuilder().setEmulated(emulated).build();
+        return deviceInfo;
+    }
+
     /**
      * Starts {@code command} (the agent binary, possibly behind an emulator) and says Hello.
      * {@code emulated} is recorded in the DeviceInfo so no timing of it passes for a device figure.
@@ -103,7 +144,7 @@ public final class AgentClient implements AutoCloseable {
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         AgentClient c = new AgentClient(p, String.join(" ", command), emulated);
         try {
-            c.handshake("");
+            c.hello();
             return c;
         } catch (IOException | RuntimeException e) {
             c.close();
@@ -112,12 +153,10 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private void handshake(String token) throws IOException {
-        send(Envelope.newBuilder().setHello(Hello.newBuilder().setProtocolVersion(ProtocolVersion.PROTOCOL_V1_VALUE)
-            .setHostVersion("edgewise-java").setSessionToken(token)).build());
-        Envelope first = receive();
-        if (!first.hasDeviceInfo()) {
-            throw new IOException("edgewise-agent (" + description + ") answered Hello with " + describe(first));
-        }
+        Envelope hello = helloEnvelope();
+        send(hello.toBuilder().setHello(hello.getHello().toBuilder().setSessionToken(token)).build());
+        acceptHelloAnswer(receive());
+    }
         deviceInfo = first.getDeviceInfo().toBuilder().setEmulated(emulated).build();
     }
 
@@ -135,6 +174,37 @@ public final class AgentClient implements AutoCloseable {
     }
 
     public void loadPlan(byte[] plan, int chunkBytes) throws IOException {
+        sendPlan(plan, chunkBytes);
+        Envelope answer = receive();
+        while (isHeartbeatWhileLoading(answer)) {
+            answer = receive();
+        }
+        if (!answer.hasProgress()) {
+            throw new IOException("edgewise-agent (" + description + ") refused the plan: " + describe(answer));
+        }
+    }
+
+    /** Stage of the Progress the agent answers a complete, accepted plan with. */
+    public static final String PLAN_LOADED = "plan loaded";
+
+    /** A Progress the agent sends while still loading (a heartbeat), not the final "plan loaded". */
+    public static boolean isHeartbeatWhileLoading(Envelope e) {
+        return e.hasProgress() && !PLAN_LOADED.equals(e.getProgress().getStage());
+    }
+
+    /** Sends the LoadPlan chunks without waiting for the answer (Progress "plan loaded" or an Error). */
+    public void sendPlan(byte[] plan, int chunkBytes) throws IOException {
+        sendPlan(plan, chunkBytes, (sent, total) -> { });
+    }
+
+    /** Chunks sent so far and in all, after each chunk (a session's watchdog and progress use it). */
+    @FunctionalInterface
+    public interface ChunkListener {
+        void sent(int chunks, int total) throws IOException;
+    }
+
+    /** As {@link #sendPlan(byte[], int)}, calling {@code afterChunk} after every chunk is written. */
+    public void sendPlan(byte[] plan, int chunkBytes, ChunkListener afterChunk) throws IOException {
         if (plan.length == 0 || chunkBytes <= 0 || chunkBytes > CHUNK_BYTES) {
             throw new IllegalArgumentException("plan of " + plan.length + " bytes, chunk size " + chunkBytes);
         }
@@ -145,10 +215,7 @@ public final class AgentClient implements AutoCloseable {
             int len = Math.min(chunkBytes, plan.length - off);
             send(Envelope.newBuilder().setLoadPlan(LoadPlan.newBuilder().setIndex(i).setTotal(total)
                 .setTotalBytes(plan.length).setSha256(sha).setData(ByteString.copyFrom(plan, off, len))).build());
-        }
-        Envelope answer = receive();
-        if (!answer.hasProgress()) {
-            throw new IOException("edgewise-agent (" + description + ") refused the plan: " + describe(answer));
+            afterChunk.sent(i + 1, total);
         }
     }
 
@@ -200,6 +267,9 @@ public final class AgentClient implements AutoCloseable {
     }
 
     private String exitNote() {
+        if (process == null) {
+            return "";
+        }
         try {
             if (process.waitFor(2, TimeUnit.SECONDS)) {
                 return " and exited with " + process.exitValue();
@@ -210,14 +280,14 @@ public final class AgentClient implements AutoCloseable {
         return "";
     }
 
-    static String describe(Envelope e) {
+    public static String describe(Envelope e) {
         if (e.hasError()) {
             return "Error " + e.getError().getCode() + ": " + e.getError().getMessage();
         }
         return e.getBodyCase().toString();
     }
 
-    static byte[] sha256(byte[] data) {
+    public static byte[] sha256(byte[] data) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(data);
         } catch (NoSuchAlgorithmException e) {
@@ -229,6 +299,9 @@ public final class AgentClient implements AutoCloseable {
     public int bye() throws IOException, InterruptedException {
         send(Envelope.newBuilder().setBye(Bye.getDefaultInstance()).build());
         toAgent.close();
+        if (process == null) {
+            return 0; // over streams: the owner of the link waits for the exit
+        }
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IOException("edgewise-agent (" + description + ") did not exit after Bye");
@@ -238,14 +311,14 @@ public final class AgentClient implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process.isAlive()) {
+        if (process != null && process.isAlive()) {
             process.destroyForcibly();
         }
-        if (socket != null) {
+        if (streamCloser != null) {
             try {
-                socket.close();
-            } catch (IOException e) {
-                // closing a socket whose peer is gone: nothing left to release
+                streamCloser.close();
+            } catch (Exception e) {
+                // the link is being torn down; nothing more to release here
             }
         }
     }

@@ -22,13 +22,16 @@ public record AutotuneResults(String device, Map<String, Map<KernelId, Double>> 
         millisByLayer = Map.copyOf(copy);
     }
 
+    private static final java.util.Set<KernelId> SPARSE_AND_FC = java.util.Set.of(KernelId.GEMM, KernelId.GEMM_CSR, KernelId.CONV1X1_CSR);
+
     private static final java.util.regex.Pattern PROFILE_LINE =
         java.util.regex.Pattern.compile("^\\s*op\\s+(\\d+)\\s.*\\s([0-9.]+) ms\\s*$");
 
     /**
      * Results from {@code edgewise-run --profile} logs (lines {@code op <index> <name> <kernel> <ms> ms}),
      * one log per plan, typically one plan per candidate kernel forced onto every layer that can
-     * take it. Only conv ops are recorded; ops are matched by index to the plan that was run.
+     * take it. Only ops with a kernel choice (conv, fully connected dense or CSR) are recorded; ops
+     * are matched by index to the plan that was run.
      */
     public static AutotuneResults fromProfiles(String device, Map<dev.edgewise.bridge.plan.proto.Plan, String> logs) {
         Map<String, Map<KernelId, Double>> out = new HashMap<>();
@@ -44,7 +47,8 @@ public record AutotuneResults(String device, Map<String, Map<KernelId, Double>> 
                         + plan.getOpsCount() + " ops: log and plan do not match");
                 }
                 var op = plan.getOps(index);
-                if (op.getKernel().getNumber() >= KernelId.CONV_DIRECT_VALUE && op.getKernel().getNumber() <= KernelId.CONV_FFT_VALUE) {
+                if (op.getKernel().getNumber() >= KernelId.CONV_DIRECT_VALUE && op.getKernel().getNumber() <= KernelId.CONV_FFT_VALUE
+                    || SPARSE_AND_FC.contains(op.getKernel())) {
                     out.computeIfAbsent(op.getName(), k -> new EnumMap<>(KernelId.class))
                         .put(op.getKernel(), Double.parseDouble(m.group(2)));
                 }

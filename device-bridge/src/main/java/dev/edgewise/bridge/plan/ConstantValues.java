@@ -88,6 +88,11 @@ final class ConstantValues {
         return t != null ? t : large.get(name);
     }
 
+    /** Adds a tensor computed at compile time by the lowering (e.g. dequantized int8 weights). */
+    void define(String name, TensorData value) {
+        large.put(name, value);
+    }
+
     boolean isConstant(String name) {
         if (name == null || name.isEmpty()) {
             return false;

@@ -101,7 +101,7 @@ final class ConvTranslator {
     }
 
     /** BatchNormalization as y = x * scale + shift, or null when its parameters are not constant. */
-    private float[][] scaleShift(Node bn) {
+    float[][] scaleShift(Node bn) {
         float[][] p = new float[4][];
         for (int i = 0; i < 4; i++) {
             String name = g.resolve(bn.input(i + 1));
@@ -335,7 +335,7 @@ final class ConvTranslator {
     }
 
     /** Explicit pads [top, left, bottom, right] from pads or auto_pad (SAME_UPPER puts the odd one at the end). */
-    private int[] resolvePads(Node n, long[] xd, long[] yd, int[] k, int[] s, int[] d) throws EdgewiseException {
+    int[] resolvePads(Node n, long[] xd, long[] yd, int[] k, int[] s, int[] d) throws EdgewiseException {
         String auto = n.attrString("auto_pad", "NOTSET");
         if (auto.equals("NOTSET")) {
             long[] p = n.attrInts("pads");
@@ -356,7 +356,7 @@ final class ConvTranslator {
         return out;
     }
 
-    private static int[] ints(long[] v, int n, int dflt) {
+    static int[] ints(long[] v, int n, int dflt) {
         int[] out = new int[n];
         for (int i = 0; i < n; i++) {
             out[i] = v == null || v.length == 0 ? dflt : (int) v[i];

@@ -49,6 +49,7 @@ final class GraphLowering {
             }
         }
         OpTranslator translator = new OpTranslator(this);
+        QuantTranslator quant = new QuantTranslator(this, translator);
         for (Node node : graph.nodes()) {
             if (absorbed.contains(node)) {
                 continue;
@@ -57,7 +58,11 @@ final class GraphLowering {
                 notes.add("layer '" + node.name() + "' (" + node.opType() + ") evaluated at compile time");
                 continue;
             }
-            translator.translate(node);
+            if (quant.handles(node)) {
+                quant.translate(node);
+            } else {
+                translator.translate(node);
+            }
         }
     }
 
@@ -150,10 +155,40 @@ final class GraphLowering {
         return t;
     }
 
+    /** Registers the uint8/int8 output of QUANTIZE or an int8 kernel. */
+    LoweredTensor quantized(String name, dev.edgewise.bridge.plan.proto.DataType dtype, Node producer)
+            throws EdgewiseException {
+        LoweredTensor t = new LoweredTensor(name, staticDims(name, producer), null, null, dtype);
+        tensors.put(name, t);
+        return t;
+    }
+
+    /** Registers an fp32 output whatever the model's type (ConvInteger's exact int32 sums, below 2^24). */
+    LoweredTensor activationAsFloat(String name, Node producer) throws EdgewiseException {
+        LoweredTensor t = new LoweredTensor(name, staticDims(name, producer), null, null);
+        tensors.put(name, t);
+        return t;
+    }
+
+    /** An int8 tensor read by QUANTIZE's consumers: DEQUANTIZE and the int8 kernels. */
+    String quantizedInput(Node node, String tensor) throws EdgewiseException {
+        String name = resolve(tensor);
+        LoweredTensor t = tensors.get(name);
+        if (t == null || !t.isQuantized()) {
+            throw unsupported(node, "input '" + name + "' must be a uint8/int8 tensor written by QuantizeLinear or an int8 "
+                + "layer of the plan (graph inputs and constants are fp32)");
+        }
+        return name;
+    }
+
     /** A tensor read by an op: an activation already produced, or a constant put into the plan. */
     String input(Node node, int i) throws EdgewiseException {
         String name = resolve(node.input(i));
         if (tensors.containsKey(name)) {
+            if (tensors.get(name).isQuantized()) {
+                throw unsupported(node, "input '" + name + "' is " + tensors.get(name).dtype + "; this op runs in fp32: "
+                    + "dequantize first (only QLinear/int8 Conv, Gemm, MatMul and DequantizeLinear read int8 tensors)");
+            }
             return name;
         }
         if (consts.isConstant(name)) {

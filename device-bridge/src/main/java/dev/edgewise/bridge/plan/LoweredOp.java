@@ -4,6 +4,7 @@ import dev.edgewise.bridge.plan.proto.Activation;
 import dev.edgewise.bridge.plan.proto.KernelId;
 import dev.edgewise.bridge.plan.proto.Layout;
 import dev.edgewise.bridge.plan.proto.Op;
+import dev.edgewise.bridge.plan.proto.QuantParams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -18,6 +19,10 @@ final class LoweredOp {
     float[] weight;
     Layout weightLayout;
     float[] bias;
+    /** int8 kernels: int8 weights (canonical layout) instead of {@link #weight}, an int32 bias instead of {@link #bias}. */
+    byte[] weightS8;
+    int[] biasI32;
+    QuantParams quant;
     Activation activation;
     Consumer<Op.Builder> params = b -> { };
     ConvGeometry conv;

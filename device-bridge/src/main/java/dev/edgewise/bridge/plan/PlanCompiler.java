@@ -49,6 +49,12 @@ public final class PlanCompiler {
             }
         }
         List<String> outputs = distinctOutputs(lowering, inputs);
+        for (String o : outputs) {
+            if (lowering.tensor(o).isQuantized()) {
+                throw new EdgewiseException(ErrorCode.UNSUPPORTED, "graph output '" + o + "' is " + lowering.tensor(o).dtype
+                    + "; plan outputs are fp32 (end the model with DequantizeLinear)");
+            }
+        }
         List<LayerDecision> decisions = chooseKernels(lowering.ops, opts);
         MemoryPlanner.Result mem = MemoryPlanner.plan(lowering.tensors, lowering.ops, inputs, outputs);
         Plan plan = emit(lowering, inputs, outputs, mem, opts, graph.name());
@@ -91,6 +97,13 @@ public final class PlanCompiler {
         Set<String> convLayers = new HashSet<>();
         List<LayerDecision> decisions = new ArrayList<>();
         for (LoweredOp op : ops) {
+            if (op.conv == null && op.kernel == KernelId.GEMM && op.weight != null) {
+                convLayers.add(op.name);
+                op.decision = decideGemm(op, opts);
+                op.kernel = op.decision.kernel();
+                decisions.add(op.decision);
+                continue;
+            }
             if (op.conv == null) {
                 if (!op.isView()) {
                     decisions.add(new LayerDecision(op.name, op.layers, op.kernel, List.of(op.kernel),
@@ -106,14 +119,43 @@ public final class PlanCompiler {
         for (String layer : opts.kernelOverrides().keySet()) {
             if (!convLayers.contains(layer)) {
                 throw new EdgewiseException(ErrorCode.INVALID_ARGUMENT, "kernel override for '" + layer
-                    + "': no convolution of that name in the plan (overrides apply to Conv layers by node name)");
+                    + "': no convolution or fully-connected layer of that name in the plan (overrides apply to Conv, Gemm "
+                    + "and MatMul layers by node name)");
             }
         }
         return decisions;
     }
 
+    private static LayerDecision decideGemm(LoweredOp op, CompileOptions opts) throws EdgewiseException {
+        List<KernelId> candidates = List.of(KernelId.GEMM, KernelId.GEMM_CSR);
+        KernelId forced = opts.kernelOverrides().get(op.name);
+        if (forced != null) {
+            if (!candidates.contains(forced)) {
+                throw new EdgewiseException(ErrorCode.INVALID_ARGUMENT, "layer '" + op.name + "' (fully connected): kernel " + forced
+                    + " cannot run it; candidates: " + candidates);
+            }
+            return new LayerDecision(op.name, op.layers, forced, candidates, LayerDecision.Source.OVERRIDE, "forced by the caller");
+        }
+        Optional<LayerDecision> sparse = SparseKernels.decide(op, KernelId.GEMM_CSR, candidates, opts);
+        if (sparse.isPresent()) {
+            return sparse.get();
+        }
+        Optional<Map.Entry<KernelId, Double>> measured = opts.autotune().fastest(op.name,
+            opts.sparse() == CompileOptions.SparsePolicy.NEVER ? List.of(KernelId.GEMM) : candidates);
+        if (measured.isPresent()) {
+            return new LayerDecision(op.name, op.layers, measured.get().getKey(), candidates, LayerDecision.Source.AUTOTUNE,
+                String.format("fastest measured on %s: %.3f ms", opts.autotune().device(), measured.get().getValue()));
+        }
+        return new LayerDecision(op.name, op.layers, KernelId.GEMM, candidates, LayerDecision.Source.HEURISTIC,
+            String.format(java.util.Locale.ROOT, "dense: %.1f%% zeros (sparse %s)", 100 * WeightEncoding.sparsity(op.weight),
+                opts.sparse() == CompileOptions.SparsePolicy.NEVER ? "disabled"
+                    : String.format(java.util.Locale.ROOT, "from %.0f%%", 100 * opts.sparseThreshold())));
+    }
+
     private static LayerDecision decideConv(LoweredOp op, CompileOptions opts) throws EdgewiseException {
-        List<KernelId> candidates = ConvKernelChooser.candidates(op.conv);
+        List<KernelId> candidates = new ArrayList<>(ConvKernelChooser.candidates(op.conv));
+        Optional<KernelId> sparseTwin = SparseKernels.sparseTwin(op.kernel, op.conv);
+        sparseTwin.ifPresent(candidates::add);
         KernelId forced = opts.kernelOverrides().get(op.name);
         if (forced != null) {
             if (!candidates.contains(forced)) {
@@ -123,7 +165,15 @@ public final class PlanCompiler {
             return new LayerDecision(op.name, op.layers, forced, candidates, LayerDecision.Source.OVERRIDE,
                 "forced by the caller");
         }
-        Optional<Map.Entry<KernelId, Double>> measured = opts.autotune().fastest(op.name, candidates);
+        if (sparseTwin.isPresent()) {
+            Optional<LayerDecision> sparse = SparseKernels.decide(op, sparseTwin.get(), candidates, opts);
+            if (sparse.isPresent()) {
+                return sparse.get();
+            }
+        }
+        List<KernelId> tunable = opts.sparse() == CompileOptions.SparsePolicy.NEVER
+            ? candidates.stream().filter(k -> !SparseKernels.isSparse(k)).toList() : candidates;
+        Optional<Map.Entry<KernelId, Double>> measured = opts.autotune().fastest(op.name, tunable);
         if (measured.isPresent()) {
             return new LayerDecision(op.name, op.layers, measured.get().getKey(), candidates, LayerDecision.Source.AUTOTUNE,
                 String.format("fastest measured on %s: %.3f ms", opts.autotune().device(), measured.get().getValue()));
@@ -152,10 +202,26 @@ public final class PlanCompiler {
             op.inputs.forEach(t -> b.addInputs(ids.get(t)));
             op.outputs.forEach(t -> b.addOutputs(ids.get(t)));
             if (op.weight != null) {
-                b.setWeight(BlobRef.newBuilder().setIndex(blob(p, op.name + ".weight", op.weight, op.weightLayout)));
+                b.setWeight(BlobRef.newBuilder().setIndex(weightBlob(p, g, op, opts.f16Weights())));
+            }
+            if (opts.f16Arithmetic() && F16_ARITHMETIC_KERNELS.contains(op.kernel)) {
+                b.setAllowF16Arithmetic(true);
+            }
+            if (op.weightS8 != null) {
+                b.setWeight(BlobRef.newBuilder().setIndex(blob(p, op.name + ".weight", DataType.DT_I8, op.weightLayout,
+                    op.weightS8)));
             }
             if (op.bias != null) {
                 b.setBias(BlobRef.newBuilder().setIndex(blob(p, op.name + ".bias", op.bias, Layout.LAYOUT_RAW)));
+            }
+            if (op.biasI32 != null) {
+                ByteBuffer bb = ByteBuffer.allocate(op.biasI32.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                bb.asIntBuffer().put(op.biasI32);
+                b.setBias(BlobRef.newBuilder().setIndex(blob(p, op.name + ".bias", DataType.DT_I32, Layout.LAYOUT_RAW,
+                    bb.array())));
+            }
+            if (op.quant != null) {
+                b.setQuant(op.quant);
             }
             if (op.activation != null) {
                 b.setActivation(op.activation);
@@ -172,7 +238,7 @@ public final class PlanCompiler {
             return id;
         }
         int newId = p.getTensorsCount();
-        Tensor.Builder tb = Tensor.newBuilder().setId(newId).setName(t.name).setDtype(DataType.DT_F32).setByteSize(t.bytes());
+        Tensor.Builder tb = Tensor.newBuilder().setId(newId).setName(t.name).setDtype(t.dtype).setByteSize(t.bytes());
         for (long d : t.dims) {
             tb.addDims((int) d);
         }
@@ -186,11 +252,36 @@ public final class PlanCompiler {
         return newId;
     }
 
+    /** Kernels with an fp16-arithmetic path in the runtime (plan-format.md "fp16 arithmetic"). */
+    private static final Set<KernelId> F16_ARITHMETIC_KERNELS =
+        Set.of(KernelId.GEMM, KernelId.CONV1X1_SGEMM, KernelId.CONV_IM2COL_SGEMM);
+
+    /** Conv/FC weights: fp32 or fp16, dense canonical or CSR for the sparse kernels; other blobs stay fp32. */
+    private static int weightBlob(Plan.Builder p, GraphLowering g, LoweredOp op, boolean f16Weights) {
+        boolean canonical = op.weightLayout == Layout.LAYOUT_OIHW || op.weightLayout == Layout.LAYOUT_OI;
+        if (!canonical) {
+            return blob(p, op.name + ".weight", op.weight, op.weightLayout);
+        }
+        boolean f16 = f16Weights;
+        Blob.Builder bb = Blob.newBuilder().setName(op.name + ".weight").setDtype(f16 ? DataType.DT_F16 : DataType.DT_F32);
+        if (SparseKernels.isSparse(op.kernel)) {
+            int rows = (int) g.tensor(op.outputs.get(0)).dims[1];
+            bb.setLayout(Layout.LAYOUT_CSR).setData(WeightEncoding.csr(op.weight, rows, f16));
+        } else {
+            bb.setLayout(op.weightLayout).setData(WeightEncoding.dense(op.weight, f16));
+        }
+        p.addBlobs(bb);
+        return p.getBlobsCount() - 1;
+    }
+
     private static int blob(Plan.Builder p, String name, float[] data, Layout layout) {
         ByteBuffer bb = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         bb.asFloatBuffer().put(data);
-        p.addBlobs(Blob.newBuilder().setName(name).setDtype(DataType.DT_F32).setLayout(layout)
-            .setData(ByteString.copyFrom(bb.array())));
+        return blob(p, name, DataType.DT_F32, layout, bb.array());
+    }
+
+    private static int blob(Plan.Builder p, String name, DataType dtype, Layout layout, byte[] littleEndian) {
+        p.addBlobs(Blob.newBuilder().setName(name).setDtype(dtype).setLayout(layout).setData(ByteString.copyFrom(littleEndian)));
         return p.getBlobsCount() - 1;
     }
 }

@@ -16,10 +16,21 @@ import java.util.Objects;
  * @param sensorRateHz       power/thermal/frequency sampling rate; 0 = no sampling
  * @param inputs             input tensors by name (fp32, row-major); missing ones are zero-filled
  * @param returnOutputs      bring the last iteration's outputs back in the result
+ * @param idleBaselineSeconds idle sampling before warm-up when sampling (0 = the agent's 0.3 s; at most 60)
  */
 public record RunOptions(int warmup, int iterations, double durationSeconds, int threads, List<Integer> cpus,
-                         boolean perLayer, double sensorRateHz, Map<String, float[]> inputs, boolean returnOutputs) {
+                         boolean perLayer, double sensorRateHz, Map<String, float[]> inputs, boolean returnOutputs,
+                         double idleBaselineSeconds) {
+    /** Without an idle baseline of its own (the agent's default 0.3 s when sampling). */
+    public RunOptions(int warmup, int iterations, double durationSeconds, int threads, List<Integer> cpus,
+                      boolean perLayer, double sensorRateHz, Map<String, float[]> inputs, boolean returnOutputs) {
+        this(warmup, iterations, durationSeconds, threads, cpus, perLayer, sensorRateHz, inputs, returnOutputs, 0);
+    }
+
     public RunOptions {
+        if (!(idleBaselineSeconds >= 0 && idleBaselineSeconds <= 60)) {
+            throw new IllegalArgumentException("idle baseline " + idleBaselineSeconds + " s outside [0, 60]");
+        }
         if (warmup < 0 || iterations < 0 || threads < 1 || sensorRateHz < 0 || durationSeconds < 0) {
             throw new IllegalArgumentException("run options out of range: warmup " + warmup + ", iterations "
                 + iterations + ", threads " + threads + ", sensor rate " + sensorRateHz);

@@ -24,7 +24,9 @@ class AutotuneTest {
         CompiledPlan base = PlanCompiler.compile(m.graph(), CompileOptions.DEFAULT);
         List<float[]> in = WholeModelTest.inputs(base, 1).data();
         Map<Plan, String> logs = new LinkedHashMap<>();
-        for (KernelId k : WholeModelTest.CONV_KERNELS) {
+        List<KernelId> kernels = new java.util.ArrayList<>(WholeModelTest.CONV_KERNELS);
+        kernels.addAll(List.of(KernelId.CONV1X1_CSR, KernelId.GEMM, KernelId.GEMM_CSR)); // dense vs sparse is tuned too
+        for (KernelId k : kernels) {
             Map<String, KernelId> forced = WholeModelTest.forcing(base, k);
             if (forced.isEmpty()) {
                 continue;
@@ -49,7 +51,7 @@ class AutotuneTest {
             assertEquals(fastest, d.kernel(), d.layer() + " " + times);
             System.out.printf("autotune %-28s %-24s %s%n", d.layer(), d.kernel(), times);
         }
-        assertEquals(6, convs, "resnet_tiny has 6 convolutions");
+        assertEquals(7, convs, "resnet_tiny has 6 convolutions and 1 fully-connected layer");
         assertTrue(tuned.decisions().stream().anyMatch(d -> d.reason().contains("host")));
     }
 }

@@ -2,6 +2,7 @@ package dev.edgewise.viewer.graph;
 
 import dev.edgewise.viewer.metric.ColorScale;
 import dev.edgewise.viewer.metric.LayerMetric;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -47,6 +48,7 @@ public final class GraphView extends Region {
         new SimpleObjectProperty<>(this, "categories", Map.of());
     private final ObjectProperty<Set<String>> highlightedLayers =
         new SimpleObjectProperty<>(this, "highlightedLayers", Set.of());
+    private final ObjectProperty<LayerMarks> layerMarks = new SimpleObjectProperty<>(this, "layerMarks");
     private final ObjectProperty<GraphPalette> palette = new SimpleObjectProperty<>(this, "palette", GraphPalette.light());
     private final ReadOnlyObjectWrapper<String> hoveredLayer = new ReadOnlyObjectWrapper<>(this, "hoveredLayer");
 
@@ -88,6 +90,7 @@ public final class GraphView extends Region {
         categories.addListener((o, a, b) -> requestRedraw());
         highlightedLayers.addListener((o, a, b) -> requestRedraw());
         palette.addListener((o, a, b) -> requestRedraw());
+        layerMarks.addListener((o, a, b) -> requestRedraw());
         hoveredLayer.addListener((o, a, b) -> requestRedraw());
         Runnable pulse = this::redrawIfPending;
         sceneProperty().addListener((o, oldScene, newScene) -> {
@@ -177,6 +180,11 @@ public final class GraphView extends Region {
 
     public ObjectProperty<Set<String>> highlightedLayersProperty() {
         return highlightedLayers;
+    }
+
+    /** A categorical colouring (e.g. a graph diff) that wins over the metric and the categories when set. */
+    public ObjectProperty<LayerMarks> layerMarksProperty() {
+        return layerMarks;
     }
 
     public ObjectProperty<GraphPalette> paletteProperty() {
@@ -496,6 +504,11 @@ public final class GraphView extends Region {
         if (n.kind() != GraphModel.Kind.OPERATOR) {
             return p.ioFill();
         }
+        LayerMarks marks = layerMarks.get();
+        if (marks != null) {
+            Color c = marks.color(n.layer());
+            return c != null ? c : p.nodeFill();
+        }
         if (metric != null && colorScale != null) {
             OptionalDouble v = metric.value(n.layer());
             Color c = v.isPresent() ? colorScale.color(v.getAsDouble()) : null;
@@ -528,7 +541,39 @@ public final class GraphView extends Region {
         return s.substring(0, max - 1) + "…";
     }
 
+    private void drawMarksLegend(GraphicsContext gc, GraphPalette p, double h, LayerMarks marks) {
+        List<Map.Entry<String, Color>> present = marks.colorByKind().entrySet().stream()
+            .filter(e -> marks.count(e.getKey()) > 0).toList();
+        double x = 14;
+        double rows = Math.max(1, present.size()) + 1;
+        double y = h - 14 - rows * 16;
+        gc.setFill(p.legendBackground());
+        gc.fillRoundRect(x - 8, y - 14, 240, rows * 16 + 12, 8, 8);
+        gc.setStroke(p.nodeStroke());
+        gc.setLineWidth(1);
+        gc.strokeRoundRect(x - 8, y - 14, 240, rows * 16 + 12, 8, 8);
+        gc.setFont(legendFont);
+        gc.setTextAlign(TextAlignment.LEFT);
+        gc.setFill(p.text());
+        gc.fillText(marks.title(), x, y);
+        if (present.isEmpty()) {
+            gc.setFill(p.mutedText());
+            gc.fillText("no layer changed", x, y + 16);
+        }
+        for (Map.Entry<String, Color> e : present) {
+            y += 16;
+            gc.setFill(e.getValue());
+            gc.fillRect(x, y - 9, 12, 10);
+            gc.setFill(p.mutedText());
+            gc.fillText(e.getKey() + " (" + marks.count(e.getKey()) + ")", x + 18, y);
+        }
+    }
+
     private void drawLegend(GraphicsContext gc, GraphPalette p, double h) {
+        if (layerMarks.get() != null) {
+            drawMarksLegend(gc, p, h, layerMarks.get());
+            return;
+        }
         LayerMetric metric = colorMetric.get();
         if (metric == null || colorScale == null) {
             return;

@@ -95,6 +95,31 @@ class GraphViewFxTest {
         assertThat(c.getBlue()).isCloseTo(top.getBlue(), org.assertj.core.api.Assertions.within(0.05));
     }
 
+    @Test
+    void layerMarksPaintMarkedLayersByKindAndOthersNeutralOverAMetric(FxRobot robot) throws Exception {
+        LayerMarks marks = LayerMarks.of("diff", Map.of("left", "pruned", "right", "int8"), java.util.List.of("pruned", "int8"));
+        robot.interact(() -> {
+            view.fit();
+            view.colorMetricProperty().set(new LayerMetric("macs", "MACs", MetricUnit.COUNT, Provenance.COUNTED, "test",
+                Map.of("top", 10.0, "left", 1000.0, "right", 100.0, "join", 1.0)));
+            view.layerMarksProperty().set(marks);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        WritableImage img = snapshot();
+        assertColor(img, "left", marks.colorByKind().get("pruned"));
+        assertColor(img, "right", marks.colorByKind().get("int8"));
+        assertColor(img, "join", view.paletteProperty().get().nodeFill());
+    }
+
+    private void assertColor(WritableImage img, String layer, Color expected) {
+        Point2D p = view.localCenterOf(layer).orElseThrow();
+        double s = view.scale();
+        Color c = img.getPixelReader().getColor((int) (p.getX() - 0.4 * 92 * s), (int) (p.getY() + 0.3 * 38 * s));
+        assertThat(c.getRed()).as(layer).isCloseTo(expected.getRed(), org.assertj.core.api.Assertions.within(0.05));
+        assertThat(c.getGreen()).as(layer).isCloseTo(expected.getGreen(), org.assertj.core.api.Assertions.within(0.05));
+        assertThat(c.getBlue()).as(layer).isCloseTo(expected.getBlue(), org.assertj.core.api.Assertions.within(0.05));
+    }
+
     private WritableImage snapshot() throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> view.snapshot(null, null)).get(10, java.util.concurrent.TimeUnit.SECONDS);
     }

@@ -26,7 +26,7 @@ import java.util.Set;
  * extra graph outputs so calibration and per-layer error can read them.
  */
 public final class OrtModel implements AutoCloseable {
-    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment env = Environment.INSTANCE;
     private final OrtSession session;
     private final String inputName;
     private final long[] inputShape;
@@ -47,6 +47,44 @@ public final class OrtModel implements AutoCloseable {
         } catch (OrtException e) {
             throw new EdgewiseException(ErrorCode.UNSUPPORTED, g.name() + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * ONNX Runtime's first start (native library load and environment creation) needs more than
+     * the 1 MB stack of an ordinary Java thread: started from a GUI task or a job thread it
+     * crashed the JVM with SIGSEGV and no error file (seen with the application's long class path;
+     * a 4 MB stack is enough). So it starts once, on a thread of its own with a large stack.
+     */
+    private static final class Environment {
+        static final OrtEnvironment INSTANCE = startEnvironment();
+    }
+
+    /** Outside {@link Environment}: a lambda of that class would wait for its own initialization. */
+    private static OrtEnvironment startEnvironment() {
+        Object[] result = new Object[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                result[0] = OrtEnvironment.getEnvironment();
+            } catch (Throwable e) {
+                result[0] = e;
+            }
+        }, "edgewise-onnxruntime-start", 16L << 20);
+        t.start();
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (result[0] instanceof OrtEnvironment env) {
+            return env;
+        }
+        throw new IllegalStateException("ONNX Runtime could not start: " + result[0], (Throwable) result[0]);
     }
 
     public static OrtModel open(Graph g, int threads) throws EdgewiseException {

@@ -5,6 +5,8 @@ import dev.edgewise.app.gui.MainViewModel;
 import dev.edgewise.app.gui.ModelService;
 import dev.edgewise.app.gui.Theme;
 import dev.edgewise.app.gui.charts.ChartsViewModel;
+import dev.edgewise.app.gui.device.DeviceFeature;
+import dev.edgewise.app.gui.device.DeviceService;
 import dev.edgewise.app.gui.prefs.RecentFiles;
 import dev.edgewise.app.gui.prefs.Settings;
 import dev.edgewise.app.gui.task.UiTaskExecutor;
@@ -35,13 +37,15 @@ public final class FxHarness {
     public final ChartsViewModel charts;
     public final UiTaskExecutor tasks;
     public final ObjectProperty<Theme> theme;
+    public final DeviceFeature device;
 
-    private FxHarness(ModelService service, double width, double height) {
+    private FxHarness(ModelService service, DeviceService devices, double width, double height) {
         tasks = new UiTaskExecutor(2);
         theme = new SimpleObjectProperty<>(Theme.LIGHT);
         vm = new MainViewModel(service, tasks, new RecentFiles(Settings.inMemory(), 10));
         charts = new ChartsViewModel();
         view = new MainView(vm, charts, tasks, theme, () -> { });
+        device = DeviceFeature.install(view, vm, devices, tasks, Settings.inMemory());
         scene = new Scene(view.root(), width, height);
         scene.getStylesheets().setAll(theme.get().stylesheets());
         theme.addListener((o, a, b) -> scene.getStylesheets().setAll(b.stylesheets()));
@@ -60,7 +64,12 @@ public final class FxHarness {
     }
 
     public static FxHarness open(ModelService service, double width, double height) throws Exception {
-        return onFx(() -> new FxHarness(service, width, height));
+        return open(service, DeviceService.standard(), width, height);
+    }
+
+    public static FxHarness open(ModelService service, DeviceService devices, double width, double height)
+        throws Exception {
+        return onFx(() -> new FxHarness(service, devices, width, height));
     }
 
     public static <T> T onFx(Callable<T> c) throws Exception {
@@ -117,6 +126,7 @@ public final class FxHarness {
     public void close() throws Exception {
         runFx(() -> {
             stage.hide();
+            device.close();
             tasks.close();
         });
     }

@@ -3,8 +3,13 @@ package dev.edgewise.app.gui.tools;
 import dev.edgewise.app.gui.MainViewModel;
 import dev.edgewise.app.gui.ModelService;
 import dev.edgewise.app.gui.Theme;
+import dev.edgewise.app.gui.device.DeviceViewModel;
+import dev.edgewise.app.gui.device.RunError;
+import dev.edgewise.bridge.session.Devices;
 import dev.edgewise.app.gui.fixtures.FixtureService;
 import dev.edgewise.app.gui.fixtures.Models;
+import dev.edgewise.app.gui.optimize.OptimizeViewModel;
+import dev.edgewise.core.optimize.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -70,6 +75,9 @@ public final class ScreenshotTool {
         });
         FxHarness.settle();
         h.snapshot(out.resolve("charts-mobilenetv2.png"));
+        optimizeAndCompare(h, samples, out);
+
+        deviceRun(h, samples.resolve("resnet_tiny.onnx"), out);
         h.close();
 
         // A DenseNet-121-shaped graph (fixture costs, labelled as such): a dense block of a large graph.
@@ -90,6 +98,81 @@ public final class ScreenshotTool {
         System.out.println("screenshots written to " + out.toAbsolutePath());
     }
 
+    /** The digits CNN pruned to 50% and quantized to int8, after a sensitivity run and an evaluation. */
+    private static void optimizeAndCompare(FxHarness h, Path samples, Path out) throws Exception {
+        openAndWait(h, samples.resolve("digits_cnn.onnx"));
+        OptimizeViewModel o = h.view.optimizeViewModel();
+        Path data = samples.resolveSibling("data");
+        FxHarness.runFx(() -> {
+            h.view.restoreDividers("0.86;0.80");
+            h.view.tabs().getSelectionModel().select(tab(h.view, "optimizeTab"));
+            o.calibrationDataProperty().set(data.resolve("digits_calib.csv"));
+            o.evaluationDataProperty().set(data.resolve("digits_test.csv"));
+            o.runSensitivity();
+        });
+        FxHarness.waitFor("sensitivity", () -> !o.jobRunningProperty().get(), 120_000);
+        FxHarness.runFx(() -> {
+            o.sparsityProperty().set(0.5);
+            o.precisionProperty().set(Precision.INT8);
+            // a mix for the graph diff: the most sensitive layer kept in float, the last one left dense
+            o.keepInFloat(java.util.List.of(o.sensitivityProperty().get().ranked().get(0).layer()));
+            o.layers().get(o.layers().size() - 1).sparsityProperty().set(0.0);
+            o.evaluate();
+        });
+        FxHarness.waitFor("evaluation", () -> !o.jobRunningProperty().get(), 120_000);
+        String error = FxHarness.onFx(() -> o.lastErrorProperty().get());
+        if (error != null) {
+            throw new IllegalStateException(error);
+        }
+        FxHarness.settle();
+        h.snapshot(out.resolve("optimize-digits.png"));
+        FxHarness.runFx(() -> h.view.tabs().getSelectionModel().select(tab(h.view, "compareTab")));
+        FxHarness.settle();
+        FxHarness.runFx(() -> h.view.comparePanel().diffGraph().fit());
+        FxHarness.settle();
+        h.snapshot(out.resolve("compare-digits.png"));
+        FxHarness.runFx(() -> {
+            h.view.tabs().getSelectionModel().select(0);
+            h.view.restoreDividers("0.74;0.64");
+        });
+    }
+
+    /**
+     * A real run on the emulated ARM device (qemu-aarch64 -cpu cortex-a76): the Device tab with its
+     * live charts and results, then the graph coloured by the per-layer latency of that run.
+     */
+    private static void deviceRun(FxHarness h, Path model, Path out) throws Exception {
+        openAndWait(h, model);
+        DeviceViewModel dvm = h.device.viewModel();
+        FxHarness.waitFor("device discovery", () -> !dvm.discoveringProperty().get() && !dvm.devices().isEmpty(), 30_000);
+        FxHarness.runFx(() -> {
+            dvm.selectedDeviceProperty().set(dvm.devices().stream().filter(d -> d.id().equals(Devices.DEFAULT_DEVICE))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no " + Devices.DEFAULT_DEVICE + ": "
+                    + dvm.problems())));
+            dvm.options().warmupProperty().set(3);
+            dvm.options().iterationsProperty().set(120);
+            dvm.options().perLayerProperty().set(true);
+            h.view.restoreDividers("0.86;0.86");
+            h.view.tabs().getSelectionModel().select(h.view.tabs().getTabs().stream()
+                .filter(t -> "deviceTab".equals(t.getId())).findFirst().orElseThrow());
+            dvm.run();
+        });
+        FxHarness.waitFor("the emulated run", () -> dvm.stateProperty().get() == DeviceViewModel.RunState.IDLE, 180_000);
+        if (FxHarness.onFx(() -> dvm.errorProperty().get()) != null) {
+            RunError e = FxHarness.onFx(() -> dvm.errorProperty().get());
+            throw new IllegalStateException(e.title() + ": " + e.details());
+        }
+        FxHarness.settle();
+        h.snapshot(out.resolve("device-emulated.png"));
+        FxHarness.runFx(() -> {
+            h.view.restoreDividers("0.74;0.64");
+            h.view.tabs().getSelectionModel().select(0);
+            h.view.graphView().fit();
+        });
+        FxHarness.settle();
+        h.snapshot(out.resolve("graph-latency-emulated.png"));
+    }
+
     private static MainViewModel.ColorChoice choice(FxHarness h, String label) {
         return h.vm.colorChoices().stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow();
     }
@@ -103,5 +186,9 @@ public final class ScreenshotTool {
             throw new IllegalStateException(error);
         }
         FxHarness.settle();
+    }
+
+    private static javafx.scene.control.Tab tab(dev.edgewise.app.gui.MainView v, String id) {
+        return v.tabs().getTabs().stream().filter(t -> id.equals(t.getId())).findFirst().orElseThrow();
     }
 }
