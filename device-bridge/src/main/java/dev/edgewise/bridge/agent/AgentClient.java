@@ -157,8 +157,6 @@ public final class AgentClient implements AutoCloseable {
         send(hello.toBuilder().setHello(hello.getHello().toBuilder().setSessionToken(token)).build());
         acceptHelloAnswer(receive());
     }
-        deviceInfo = first.getDeviceInfo().toBuilder().setEmulated(emulated).build();
-    }
 
     public DeviceInfo deviceInfo() {
         return deviceInfo;
