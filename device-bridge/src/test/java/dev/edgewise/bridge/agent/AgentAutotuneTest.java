@@ -49,7 +49,9 @@ class AgentAutotuneTest {
             CompiledPlan recompiled = PlanCompiler.compile(graph, CompileOptions.DEFAULT.withAutotune(measured));
             int convs = 0;
             for (LayerDecision d : recompiled.decisions()) {
-                if (d.candidates().size() <= 1) {
+                boolean conv = d.candidates().stream()
+                    .allMatch(k -> k.getNumber() >= KernelId.CONV_DIRECT_VALUE && k.getNumber() <= KernelId.CONV_FFT_VALUE);
+                if (d.candidates().size() <= 1 || !conv) { // Autotune measures conv kernels only
                     continue;
                 }
                 convs++;
