@@ -2,6 +2,9 @@ package dev.edgewise.app.gui.device;
 
 import dev.edgewise.app.gui.MainView;
 import dev.edgewise.app.gui.MainViewModel;
+import dev.edgewise.app.gui.compare.CompareViewModel;
+import dev.edgewise.app.gui.optimize.OptimizationRun;
+import dev.edgewise.app.gui.optimize.OptimizeViewModel;
 import dev.edgewise.app.gui.prefs.Settings;
 import dev.edgewise.app.gui.task.TaskRunner;
 import java.util.concurrent.Executors;
@@ -36,6 +39,7 @@ public final class DeviceFeature implements AutoCloseable {
         DeviceViewModel vm = new DeviceViewModel(service, runner, settings, Platform::runLater,
             (task, delayNanos) -> timer.schedule(task, delayNanos, TimeUnit.NANOSECONDS), System::nanoTime);
         vm.graphProperty().bind(main.graphProperty());
+        vm.dimBindingsProperty().bind(main.dimBindingsProperty());
         vm.analysisProperty().bind(main.analysisProperty());
         vm.layerMetricProperty().addListener((o, a, m) -> {
             if (m != null) {
@@ -43,12 +47,29 @@ public final class DeviceFeature implements AutoCloseable {
             }
         });
         vm.lastRunProperty().addListener((o, a, run) -> {
-            // the device tab runs the open (baseline) model; its figures fill the Compare tab's columns
-            if (run != null && run.graph() == main.graphProperty().get()) {
-                dev.edgewise.app.gui.compare.CompareViewModel.Measured.of(run.result()).ifPresent(m ->
-                    view.compareViewModel().setMeasured(dev.edgewise.app.gui.compare.CompareViewModel.Side.BASELINE, m));
+            // the open model fills the Compare tab's baseline column, the evaluated optimized one its other column
+            if (run == null) {
+                return;
+            }
+            CompareViewModel.Side side = run.graph() == main.graphProperty().get() ? CompareViewModel.Side.BASELINE
+                : run.graph() == vm.optimizedGraphProperty().get() ? CompareViewModel.Side.OPTIMIZED : null;
+            if (side != null) {
+                CompareViewModel.Measured.of(run.result()).ifPresent(m -> view.compareViewModel().setMeasured(side, m));
             }
         });
+        OptimizeViewModel optimize = view.optimizeViewModel();
+        Runnable offerOptimized = () -> {
+            // only an evaluation that matches the current settings is a model worth timing: it is calibrated
+            OptimizationRun.Result r = optimize.evaluationCurrentProperty().get() ? optimize.evaluationProperty().get() : null;
+            vm.optimizedAnalysisProperty().set(r == null ? null : r.after());
+            vm.optimizedGraphProperty().set(r == null ? null : r.outcome().graph());
+            if (r == null) {
+                vm.runOptimizedProperty().set(false);
+            }
+        };
+        optimize.evaluationProperty().addListener((o, a, b) -> offerOptimized.run());
+        optimize.evaluationCurrentProperty().addListener((o, a, b) -> offerOptimized.run());
+        offerOptimized.run();
         DevicePanel panel = new DevicePanel(vm);
         view.addTab("deviceTab", "Device", panel);
         view.addStatusItem(panel.statusItem());

@@ -190,8 +190,14 @@ public final class DevicePanel extends SplitPane {
         Label status = wrapping("runStatus");
         status.getStyleClass().add("muted");
         status.textProperty().bind(vm.statusProperty());
+        javafx.scene.control.CheckBox optimized = new javafx.scene.control.CheckBox("Run the optimized model");
+        optimized.setId("runOptimized");
+        optimized.setTooltip(new Tooltip("Run the model evaluated in the Optimize tab instead of the open one; "
+            + "its figures fill the Compare tab's optimized column"));
+        optimized.selectedProperty().bindBidirectional(vm.runOptimizedProperty());
+        optimized.disableProperty().bind(vm.optimizedGraphProperty().isNull().or(idle().not()));
         HBox buttons = new HBox(8, run, cancel);
-        return new VBox(6, buttons, problem, status);
+        return new VBox(6, buttons, optimized, problem, status);
     }
 
     // ---- charts -----------------------------------------------------------------------------

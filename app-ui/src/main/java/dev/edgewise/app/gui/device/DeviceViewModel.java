@@ -78,12 +78,17 @@ public final class DeviceViewModel implements AutoCloseable {
         final Graph graph;
         final ModelAnalysis analysis;
         final RunOptions options;
+        final Map<String, Long> symbols;
+        /** "resnet_tiny", or "resnet_tiny (optimized)" for the Optimize tab's model. */
+        volatile String subject = "";
         final AtomicReference<RunHandle> handle = new AtomicReference<>();
         volatile boolean cancelRequested;
         volatile DeviceSession session;
 
-        Attempt(long id, DeviceDescriptor device, Graph graph, ModelAnalysis analysis, RunOptions options) {
+        Attempt(long id, DeviceDescriptor device, Graph graph, ModelAnalysis analysis, RunOptions options,
+                Map<String, Long> symbols) {
             this.id = id;
+            this.symbols = Map.copyOf(symbols);
             this.device = device;
             this.graph = graph;
             this.analysis = analysis;
@@ -101,7 +106,13 @@ public final class DeviceViewModel implements AutoCloseable {
     private final LiveCharts charts = new LiveCharts();
 
     private final ObjectProperty<Graph> graph = new SimpleObjectProperty<>(this, "graph");
+    private final ObjectProperty<DimBindings> dimBindings = new SimpleObjectProperty<>(this, "dimBindings", DimBindings.NONE);
     private final ObjectProperty<ModelAnalysis> analysis = new SimpleObjectProperty<>(this, "analysis");
+    /** The evaluated (calibrated) optimized model from the Optimize tab, or null; runnable instead of the open one. */
+    private final ObjectProperty<Graph> optimizedGraph = new SimpleObjectProperty<>(this, "optimizedGraph");
+    private final ObjectProperty<ModelAnalysis> optimizedAnalysis = new SimpleObjectProperty<>(this, "optimizedAnalysis");
+    private final javafx.beans.property.BooleanProperty runOptimized =
+        new javafx.beans.property.SimpleBooleanProperty(this, "runOptimized", false);
     private final ObservableList<DeviceDescriptor> devices = FXCollections.observableArrayList();
     private final ObservableList<String> problems = FXCollections.observableArrayList();
     private final ReadOnlyBooleanWrapper discovering = new ReadOnlyBooleanWrapper(this, "discovering");
@@ -224,7 +235,14 @@ public final class DeviceViewModel implements AutoCloseable {
         if (state.get() != RunState.IDLE) {
             return;
         }
-        Graph g = graph.get();
+        boolean optimized = runOptimized.get();
+        if (optimized && optimizedGraph.get() == null) {
+            optionsProblem.set("No optimized model yet: press Evaluate in the Optimize tab (the device runs the "
+                + "calibrated model it produces)");
+            return;
+        }
+        Graph g = optimized ? optimizedGraph.get() : graph.get();
+        ModelAnalysis subjectAnalysis = optimized ? optimizedAnalysis.get() : analysis.get();
         DeviceDescriptor d = selectedDevice.get();
         if (g == null || d == null) {
             optionsProblem.set(g == null ? "Open a model first" : "Choose a device (Refresh lists them)");
@@ -240,17 +258,23 @@ public final class DeviceViewModel implements AutoCloseable {
         optionsProblem.set("");
         options.save(settings);
         settings.put(LAST_DEVICE_KEY, d.id());
-        Attempt a = new Attempt(++attempts, d, g, analysis.get(), opts);
+        Attempt a = new Attempt(++attempts, d, g, subjectAnalysis, opts,
+            symbolicInputDims(g, dimBindings.get() == null ? Map.of() : dimBindings.get().symbols()));
         current = a;
         summary.set(null);
         clearCharts("Waiting for the first iteration…");
         timingProvenance.set(d.kind() == DeviceKind.EMULATED ? Provenance.EMULATED : Provenance.MEASURED);
         state.set(RunState.PREPARING);
         progress.set(-1);
-        Map<String, Long> bound = symbolicInputDims(g);
-        status.set("Compiling " + modelName(g) + " for " + d.id() + (bound.isEmpty() ? ""
-            : " with " + bound.keySet().stream().map(k -> k + "=1").collect(java.util.stream.Collectors.joining(", "))));
-        runner.submit("Running " + modelName(g) + " on " + d.id(), p -> {
+        DimBindings userBound = dimBindings.get() == null ? DimBindings.NONE : dimBindings.get();
+        Map<String, Long> bound = symbolicInputDims(g, userBound.symbols());
+        String subject = modelName(g) + (optimized ? " (optimized)" : "");
+        status.set("Compiling " + subject + " for " + d.id() + (bound.isEmpty() ? ""
+            : " with " + bound.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()
+                + (userBound.symbols().containsKey(e.getKey()) ? "" : " (unbound: run at 1; View > Bind Dimensions)"))
+                .collect(java.util.stream.Collectors.joining(", "))));
+        a.subject = subject;
+        runner.submit("Running " + subject + " on " + d.id(), p -> {
             prepare(a, p);
             return a;
         }, ignored -> { }, ignored -> { });
@@ -260,8 +284,8 @@ public final class DeviceViewModel implements AutoCloseable {
     private void prepare(Attempt a, TaskRunner.Progress p) {
         String stage = "compile";
         try {
-            p.update("Compiling " + modelName(a.graph) + " for the device runtime", -1);
-            CompiledPlan plan = PlanCompiler.compile(a.graph, compileOptions(a.graph));
+            p.update("Compiling " + a.subject + " for the device runtime", -1);
+            CompiledPlan plan = PlanCompiler.compile(a.graph, compileOptions(a.graph, a.symbols));
             byte[] bytes = plan.plan().toByteArray();
             checkCancelled(a, p);
             stage = "connect";
@@ -293,19 +317,19 @@ public final class DeviceViewModel implements AutoCloseable {
         }
     }
 
-    private static CompileOptions compileOptions(Graph g) {
+    private static CompileOptions compileOptions(Graph g, Map<String, Long> symbols) {
         String sha = g.metadata() == null ? "" : g.metadata().sha256();
         byte[] digest = sha != null && sha.matches("[0-9a-fA-F]{64}") ? java.util.HexFormat.of().parseHex(sha) : null;
         CompileOptions d = CompileOptions.DEFAULT;
-        return new CompileOptions(new DimBindings(symbolicInputDims(g), Map.of()), Map.of(), null, g.name(), digest,
+        return new CompileOptions(new DimBindings(symbols, Map.of()), Map.of(), null, g.name(), digest,
             d.sparse(), d.sparseThreshold(), d.f16Weights(), d.f16Arithmetic());
     }
 
     /**
-     * A plan needs static shapes; the GUI has no dialog for dim bindings yet, so every symbolic
-     * input dim (batch_size, sequence_length) is run at 1, as one inference of one sample.
+     * A plan needs static shapes: every symbolic input dim (batch_size, sequence_length) takes the
+     * value bound in View > Bind Dimensions, and 1 (one inference of one sample) when unbound.
      */
-    static Map<String, Long> symbolicInputDims(Graph g) {
+    static Map<String, Long> symbolicInputDims(Graph g, Map<String, Long> userBound) {
         Map<String, Long> ones = new java.util.TreeMap<>();
         for (TensorInfo in : g.inputs()) {
             if (g.isInitializer(in.name()) || !in.shape().hasRank()) {
@@ -313,7 +337,7 @@ public final class DeviceViewModel implements AutoCloseable {
             }
             for (Dim d : in.shape().dims()) {
                 if (d.isSymbolic()) {
-                    ones.put(d.symbolName(), 1L);
+                    ones.put(d.symbolName(), userBound.getOrDefault(d.symbolName(), 1L));
                 }
             }
         }
@@ -338,7 +362,7 @@ public final class DeviceViewModel implements AutoCloseable {
         sensorPlaceholders(a, info);
         if (state.get() == RunState.PREPARING) {
             state.set(RunState.RUNNING);
-            status.set("Running " + modelName(a.graph) + " on " + a.device.id() + ": " + RunSettings.describe(a.options));
+            status.set("Running " + a.subject + " on " + a.device.id() + ": " + RunSettings.describe(a.options));
         }
     }
 
@@ -372,7 +396,7 @@ public final class DeviceViewModel implements AutoCloseable {
         status.set("Run failed: " + RunError.messageOf(t));
         clearCharts("No run");
         error.set(switch (stage) {
-            case "compile" -> RunError.compileFailed(modelName(a.graph), t);
+            case "compile" -> RunError.compileFailed(a.subject, t);
             case "connect" -> RunError.connectFailed(a.device.id(), a.device.kind(), t);
             default -> {
                 dropSession(a.session);
@@ -587,8 +611,26 @@ public final class DeviceViewModel implements AutoCloseable {
         return coalescer.batches();
     }
 
+    /** Bindings of symbolic dims chosen by the user (the main window's Bind Dimensions). */
+    public ObjectProperty<DimBindings> dimBindingsProperty() {
+        return dimBindings;
+    }
+
     public ObjectProperty<Graph> graphProperty() {
         return graph;
+    }
+
+    public ObjectProperty<Graph> optimizedGraphProperty() {
+        return optimizedGraph;
+    }
+
+    public ObjectProperty<ModelAnalysis> optimizedAnalysisProperty() {
+        return optimizedAnalysis;
+    }
+
+    /** Run the optimized model (Optimize tab) instead of the open one. */
+    public javafx.beans.property.BooleanProperty runOptimizedProperty() {
+        return runOptimized;
     }
 
     public ObjectProperty<ModelAnalysis> analysisProperty() {

@@ -125,6 +125,39 @@ class DevicePanelFxTest {
     }
 
     @Test
+    void theEvaluatedInt8ModelRunsOnThisComputerAndFillsTheCompareTabsOptimizedColumn(FxRobot robot) throws Exception {
+        openSampleAndShowDeviceTab(robot);
+        var optimize = view.optimizeViewModel();
+        Path data = SAMPLE.getParent().getParent().resolve("data");
+        robot.interact(() -> {
+            optimize.precisionProperty().set(dev.edgewise.core.optimize.Precision.INT8);
+            optimize.calibrationDataProperty().set(data.resolve("digits_calib.csv"));
+            optimize.evaluationDataProperty().set(data.resolve("digits_test.csv"));
+            optimize.evaluate();
+        });
+        await("the evaluation", 90, () -> dvm.optimizedGraphProperty().get() != null || optimize.lastErrorProperty().get() != null);
+        assertThat(optimize.lastErrorProperty().get()).isNull();
+        assertThat(robot.lookup("#runOptimized").queryAs(javafx.scene.control.CheckBox.class).isDisabled()).isFalse();
+        robot.interact(() -> {
+            dvm.selectedDeviceProperty().set(dvm.devices().stream().filter(d -> d.id().equals("local")).findFirst()
+                .orElseThrow());
+            dvm.options().warmupProperty().set(2);
+            dvm.options().iterationsProperty().set(20);
+        });
+        robot.clickOn("#runOptimized");
+        robot.clickOn("#runButton");
+        await("the end of the optimized run", 60, () -> dvm.stateProperty().get() == RunState.IDLE
+            && dvm.lastRunProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(dvm.errorProperty().get()).as(error()).isNull();
+        assertThat(dvm.lastRunProperty().get().graph()).isSameAs(dvm.optimizedGraphProperty().get());
+        var rows = view.compareViewModel().rows();
+        var latency = rows.stream().filter(r -> r.metric().startsWith("Latency")).findFirst().orElseThrow();
+        assertThat(latency.optimized()).as("optimized column filled by the device run").endsWith(" ms");
+        assertThat(latency.baseline()).isEqualTo(dev.edgewise.app.gui.compare.CompareViewModel.NOT_MEASURED);
+    }
+
+    @Test
     void cancellingALongRunOnThisComputerReturnsToIdleWithinSeconds(FxRobot robot) throws Exception {
         openSampleAndShowDeviceTab(robot);
         robot.interact(() -> {

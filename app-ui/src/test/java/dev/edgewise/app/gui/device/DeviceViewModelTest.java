@@ -277,6 +277,37 @@ class DeviceViewModelTest {
     }
 
     @Test
+    void symbolicDimsTakeTheUsersBindingsAndOneOtherwise() throws Exception {
+        Path transformer = Path.of(System.getProperty("edgewise.samples", "../samples"), "models", "transformer_tiny.onnx");
+        Graph g = ModelService.standard().load(transformer);
+        assertThat(DeviceViewModel.symbolicInputDims(g, java.util.Map.of()))
+            .isEqualTo(java.util.Map.of("batch_size", 1L, "sequence_length", 1L));
+        assertThat(DeviceViewModel.symbolicInputDims(g, java.util.Map.of("sequence_length", 8L, "unused", 3L)))
+            .isEqualTo(java.util.Map.of("batch_size", 1L, "sequence_length", 8L));
+    }
+
+    @Test
+    void theOptimizedModelRunsWhenChosenAndOnlyOnceTheOptimizeTabProducedIt() throws Exception {
+        vm().refresh();
+        vm.runOptimizedProperty().set(true);
+        vm.run();
+        assertThat(vm.optionsProblemProperty().get()).contains("Evaluate in the Optimize tab");
+        assertThat(devices.sessions).as("nothing was sent to a device").isEmpty();
+
+        Graph optimized = ModelService.standard().load(
+            Path.of(System.getProperty("edgewise.samples", "../samples"), "models", "digits_mlp.onnx"));
+        vm.optimizedGraphProperty().set(optimized);
+        FakeDevices.FakeRun run = startRun();
+        List<byte[]> plans = devices.lastSession().plans;
+        String compiled = dev.edgewise.bridge.plan.proto.Plan.parseFrom(plans.get(plans.size() - 1)).getModelName();
+        assertThat(compiled).isEqualTo(optimized.name()).isNotEqualTo(model.graph().name());
+        assertThat(vm.statusProperty().get()).contains("(optimized)");
+        run.end(RunStatus.COMPLETED, null, Map.of(), null);
+        ui.pump();
+        assertThat(vm.lastRunProperty().get().graph()).isSameAs(optimized);
+    }
+
+    @Test
     void badOptionsAreExplainedAndNothingStarts() {
         vm().refresh();
         vm.options().affinityProperty().set("0,x");
