@@ -3,14 +3,21 @@
  *   agent_script write CASE FILE      writes the host->agent byte stream of CASE
  *   agent_script check CASE FILE RC   checks the agent's answers (FILE) and exit code RC
  * Cases: ok, truncated, oversize, badchunk, version, runfirst, cancel, sensors (the agent reads
- * the fake sysfs tree FILE.sysfs that write makes), heartbeat (--heartbeat-ms 20, an empty tree). */
+ * the fake sysfs tree FILE.sysfs that write makes), android (fake getprop under FILE.android),
+ * autotune, deferred (Run.defer_timings), and over TCP (agent_tcp): tcp_ok, tcp_badtoken,
+ * tcp_notfirst; heartbeat (--heartbeat-ms 20, an empty tree). */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent.h"
 #include "plan_builder.h"
 #include "testutil.h"
 
-typedef struct out { FILE *f; } out;
+
 
 static void put(FILE *f, Edgewise__Bridge__Envelope *e) {
   size_t n = edgewise__bridge__envelope__get_packed_size(e);
@@ -22,9 +29,14 @@ static void put(FILE *f, Edgewise__Bridge__Envelope *e) {
   free(p);
 }
 
+/* the session token agent_tcp gives the agent (EDGEWISE_AGENT_TOKEN) */
+#define TCP_TOKEN "3f1c9a7e55d04b6a8e2b71c0d9f4a613"
+static const char *hello_token = "";
+
 static void hello(FILE *f, uint32_t version) {
   Edgewise__Bridge__Hello h = EDGEWISE__BRIDGE__HELLO__INIT;
   h.protocol_version = version;
+  h.session_token = (char *)hello_token;
   Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   e.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO;
   e.hello = &h;
@@ -59,6 +71,7 @@ static void load(FILE *f, const tiny_net *t) {
 /* iterations 0: a one-hour duration run (the cancel case) */
 static int wrong_dims; /* 1: the input claims dims 1x2x3, which no tiny_net input has */
 static double sensor_hz; /* Run.sensor_rate_hz of the next run() */
+static int no_profile, defer; /* Run.profile_layers off / Run.defer_timings on */
 
 static void run(FILE *f, const tiny_net *t, uint64_t id, uint32_t iterations, size_t input_bytes) {
   Edgewise__Bridge__Tensor in = EDGEWISE__BRIDGE__TENSOR__INIT;
@@ -73,7 +86,8 @@ static void run(FILE *f, const tiny_net *t, uint64_t id, uint32_t iterations, si
   r.iterations = iterations;
   r.duration_seconds = iterations ? 0 : 3600;
   r.threads = 2;
-  r.profile_layers = 1;
+  r.profile_layers = !no_profile;
+  r.defer_timings = defer;
   r.n_inputs = 1;
   r.inputs = ins;
   r.return_outputs = 1;
@@ -118,9 +132,49 @@ static void sensor_tree(const char *file) {
   put_file(dir, "devices/system/cpu/cpu0/cpufreq/scaling_governor", "performance\n");
 }
 
+/* layer2: a second layer name, or NULL */
+static void autotune(FILE *f, uint64_t id, const char *layer, const char *layer2) {
+  Edgewise__Bridge__Autotune a = EDGEWISE__BRIDGE__AUTOTUNE__INIT;
+  char *layers[] = {(char *)layer, (char *)layer2};
+  a.run_id = id;
+  a.iterations = 3;
+  a.warmup = 1;
+  a.threads = 2;
+  a.n_layers = layer ? (layer2 ? 2 : 1) : 0;
+  a.layers = layers;
+  Edgewise__Bridge__Envelope e = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  e.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE;
+  e.autotune = &a;
+  put(f, &e);
+}
+
+/* A getprop that prints what a phone prints, some keys missing, a value with brackets */
+static void android_tree(const char *file) {
+  char dir[520];
+  snprintf(dir, sizeof(dir), "%s.android", file);
+  mkdir(dir, 0755);
+  put_file(dir, "system/bin/getprop",
+           "#!/bin/sh\n"
+           "[ $# -eq 0 ] || exit 1\n"
+           "echo '[dalvik.vm.heapsize]: [512m]'\n"
+           "echo '[ro.build.version.release]: [14]'\n"
+           "echo '[ro.build.version.sdk]: [34]'\n"
+           "echo '[ro.product.cpu.abi]: [arm64-v8a]'\n"
+           "echo '[ro.product.manufacturer]: [Google]'\n"
+           "echo '[ro.product.model]: [Pixel 8 [test]]'\n"
+           "echo 'garbage line'\n"
+           "echo '[ro.soc.model]: []'\n"
+           "echo '[ro.board.platform]: [zuma]'\n");
+  char p[600];
+  snprintf(p, sizeof(p), "%s/system/bin/getprop", dir);
+  chmod(p, 0755);
+}
+
 static void write_case(const char *name, FILE *f, const tiny_net *t) {
   size_t in_bytes = t->n_input * sizeof(float);
+  if (!strncmp(name, "tcp_", 4)) hello_token = !strcmp(name, "tcp_badtoken") ? "3f1c9a7e55d04b6a8e2b71c0d9f4a614" : TCP_TOKEN;
   if (!strcmp(name, "version")) { hello(f, 2); load(f, t); return; }
+  if (!strcmp(name, "tcp_notfirst")) { load(f, t); hello(f, EW_PROTOCOL_VERSION); return; }
   hello(f, EW_PROTOCOL_VERSION);
   if (!strcmp(name, "heartbeat")) { /* a 0.2 s idle baseline sends nothing but heartbeats */
     sensor_hz = 10;
@@ -130,7 +184,8 @@ static void write_case(const char *name, FILE *f, const tiny_net *t) {
     sensor_hz = 0;
     return;
   }
-  if (!strcmp(name, "ok")) {
+  if (!strcmp(name, "tcp_badtoken")) { load(f, t); return; }
+  if (!strcmp(name, "ok") || !strcmp(name, "tcp_ok")) {
     load(f, t);
     run(f, t, 7, 5, in_bytes);
   } else if (!strcmp(name, "truncated")) {
@@ -165,6 +220,16 @@ static void write_case(const char *name, FILE *f, const tiny_net *t) {
     load(f, t);
     run(f, t, 9, 0, in_bytes);
     simple(f, EDGEWISE__BRIDGE__ENVELOPE__BODY_CANCEL);
+  } else if (!strcmp(name, "autotune")) {
+    /* one measuring Autotune, last: like a Run, it answers anything but Cancel/Bye "busy" */
+    autotune(f, 20, NULL, NULL);       /* before a plan */
+    load(f, t);
+    autotune(f, 21, "pool1", NULL);    /* not a conv */
+    autotune(f, 22, "dw2", "conv1");   /* results come in plan order; dw1 is not measured */
+  } else if (!strcmp(name, "deferred")) {
+    load(f, t);
+    no_profile = defer = 1;
+    run(f, t, 12, 6, in_bytes);
   }
   simple(f, EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE);
 }
@@ -209,15 +274,17 @@ static void expect_progress(const reply *r, size_t i, const char *stage) {
            !strcmp(r->e[i]->progress->stage, stage), "reply %zu: want Progress %s", i, stage);
 }
 
-/* from reply i: (IterationTiming, LayerTimings)* then Result; returns the index after Result */
+/* from reply i: (IterationTiming, LayerTimings)* then Result; returns the index after Result.
+ * Without per-layer profiling (no_profile), IterationTimings alone. */
 static size_t expect_run(const reply *r, size_t i, uint64_t id, int want_count, const tiny_net *t) {
   double sum = 0;
   uint32_t k = 0;
-  for (; body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING; i += 2, k++) {
+  for (; body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING; i += no_profile ? 1 : 2, k++) {
     const Edgewise__Bridge__IterationTiming *it = r->e[i]->iteration_timing;
     TU_CHECK(it->run_id == id && it->iteration == k && it->seconds > 0, "timing %u: run %llu iteration %u %.3g s",
              k, (unsigned long long)it->run_id, it->iteration, it->seconds);
     sum += it->seconds;
+    if (no_profile) continue;
     TU_CHECK(body(r, i + 1) == EDGEWISE__BRIDGE__ENVELOPE__BODY_LAYER_TIMINGS, "reply %zu: want LayerTimings", i + 1);
     if (body(r, i + 1) != EDGEWISE__BRIDGE__ENVELOPE__BODY_LAYER_TIMINGS) return r->n;
     const Edgewise__Bridge__LayerTimings *lt = r->e[i + 1]->layer_timings;
@@ -310,6 +377,94 @@ static void check_sensors(reply *r) {
   }
 }
 
+static const Edgewise__Bridge__AutotuneResult *tuned(const reply *r, size_t i) {
+  return body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE_RESULT ? r->e[i]->autotune_result : NULL;
+}
+
+/* from reply i: Progress, then one AutotuneResult per conv kernel, per layer; AutotuneDone */
+static size_t expect_autotune(const reply *r, size_t i, uint64_t id, const char *const *layers, size_t n_layers) {
+  uint32_t measured = 0, skipped = 0;
+  for (size_t l = 0; l < n_layers; l++) {
+    expect_progress(r, i++, "autotune");
+    int current = 0;
+    const Edgewise__Bridge__AutotuneResult *a;
+    for (; (a = tuned(r, i)) && !strcmp(a->layer, layers[l]); i++) {
+      TU_CHECK(a->run_id == id, "autotune result of run %llu", (unsigned long long)a->run_id);
+      if (*a->skipped) {
+        skipped++;
+        TU_CHECK(a->runs == 0 && a->seconds == 0 && !a->current, "%s %s skipped but timed", a->layer, a->kernel);
+      } else {
+        measured++;
+        TU_CHECK(a->runs == 3 && a->seconds > 0 && a->min_seconds > 0 && a->min_seconds <= a->seconds,
+                 "%s %s: %u runs, median %g s, min %g s", a->layer, a->kernel, a->runs, a->seconds, a->min_seconds);
+      }
+      current += a->current;
+      printf("  autotune %-6s %-24s %s %.2f us%s%s\n", a->layer, a->kernel, a->current ? "*" : " ", a->seconds * 1e6,
+             *a->skipped ? "  skipped: " : "", a->skipped);
+    }
+    TU_CHECK(current == 1, "layer %s: %d results marked current", layers[l], current);
+  }
+  TU_CHECK(body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE_DONE, "reply %zu is body %d, want AutotuneDone", i,
+           body(r, i));
+  if (body(r, i) == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE_DONE) {
+    const Edgewise__Bridge__AutotuneDone *d = r->e[i]->autotune_done;
+    TU_CHECK(d->run_id == id && d->layers == n_layers && d->measured == measured && d->skipped == skipped &&
+             !d->cancelled, "AutotuneDone %u layers %u measured %u skipped, counted %u/%u", d->layers, d->measured,
+             d->skipped, measured, skipped);
+  }
+  return i + 1;
+}
+
+/* Which kernels the runtime measured for a layer: facts of the plan format (every conv takes
+ * CONV_DIRECT; depthwise kernels only depthwise layers of their stride; Winograd only dense
+ * 3x3 stride 1; 1x1 GEMM only 1x1). */
+static int was_measured(const reply *r, const char *layer, int kernel) {
+  for (size_t i = 0; i < r->n; i++) {
+    const Edgewise__Bridge__AutotuneResult *a = tuned(r, i);
+    if (a && a->run_id == 22 && !strcmp(a->layer, layer) && (int)a->kernel_id == kernel) return !*a->skipped;
+  }
+  return -1;
+}
+
+static void check_autotune(const reply *r) {
+  expect_error(r, 1, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0);
+  expect_progress(r, 2, "plan loaded");
+  expect_error(r, 3, EDGEWISE__BRIDGE__ERROR_CODE__BAD_ARGUMENT, 0);
+  static const char *const chosen[] = {"conv1", "dw2"};
+  size_t i = expect_autotune(r, 4, 22, chosen, 2);
+  TU_CHECK(r->n == i, "%zu replies, expected %zu", r->n, i);
+  struct { const char *layer; int kernel, want; } facts[] = {
+      {"conv1", EDGEWISE__PLAN__KERNEL_ID__CONV_DIRECT, 1},
+      {"conv1", EDGEWISE__PLAN__KERNEL_ID__CONV3X3S1_WINOGRAD_F43, 1},
+      {"conv1", EDGEWISE__PLAN__KERNEL_ID__CONV3X3S1_WINOGRAD_F23, 1},
+      {"conv1", EDGEWISE__PLAN__KERNEL_ID__CONV_IM2COL_SGEMM, 1},
+      {"conv1", EDGEWISE__PLAN__KERNEL_ID__CONV1X1_SGEMM, 0},
+      {"conv1", EDGEWISE__PLAN__KERNEL_ID__CONVDW3X3S1, 0},
+      {"dw1", EDGEWISE__PLAN__KERNEL_ID__CONV_DIRECT, -1}, /* not asked for */
+      {"dw2", EDGEWISE__PLAN__KERNEL_ID__CONV_DIRECT, 1},
+      {"dw2", EDGEWISE__PLAN__KERNEL_ID__CONVDW3X3S2, 1},
+      {"dw2", EDGEWISE__PLAN__KERNEL_ID__CONVDW3X3S1, 0},
+      {"dw2", EDGEWISE__PLAN__KERNEL_ID__CONV3X3S1_WINOGRAD_F43, 0},
+  };
+  for (size_t k = 0; k < sizeof(facts) / sizeof(facts[0]); k++)
+    TU_CHECK(was_measured(r, facts[k].layer, facts[k].kernel) == facts[k].want, "%s kernel %d: measured %d, want %d",
+             facts[k].layer, facts[k].kernel, was_measured(r, facts[k].layer, facts[k].kernel), facts[k].want);
+}
+
+static void check_android(const reply *r) {
+  const Edgewise__Bridge__DeviceInfo *di = body(r, 0) == EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO ? r->e[0]->device_info : NULL;
+  /* in the order of the protocol, not of getprop's output; ro.soc.model is empty: left out */
+  static const char *const want[][2] = {{"ro.product.model", "Pixel 8 [test]"}, {"ro.product.manufacturer", "Google"},
+                                        {"ro.build.version.release", "14"}, {"ro.build.version.sdk", "34"},
+                                        {"ro.product.cpu.abi", "arm64-v8a"}, {"ro.board.platform", "zuma"}};
+  size_t n = sizeof(want) / sizeof(want[0]);
+  TU_CHECK(di && di->n_android_properties == n, "%zu Android properties, want %zu", di ? di->n_android_properties : 0, n);
+  for (size_t i = 0; di && i < n && i < di->n_android_properties; i++)
+    TU_CHECK(!strcmp(di->android_properties[i]->key, want[i][0]) && !strcmp(di->android_properties[i]->value, want[i][1]),
+             "property %zu: %s = \"%s\", want %s = \"%s\"", i, di->android_properties[i]->key,
+             di->android_properties[i]->value, want[i][0], want[i][1]);
+}
+
 /* Takes the heartbeats out of r: every Progress but the first "plan loaded", "warmup" and
  * "measuring"; returns how many said "baseline" for run 13 (the heartbeat case's run). */
 static size_t drop_heartbeats(reply *r) {
@@ -331,6 +486,13 @@ static size_t drop_heartbeats(reply *r) {
 
 static void check_case(const char *name, reply *r, int rc, const tiny_net *t) {
   const int DI = EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO;
+  if (!strcmp(name, "tcp_ok")) name = "ok";
+  if (!strcmp(name, "tcp_badtoken") || !strcmp(name, "tcp_notfirst")) {
+    /* nothing but the refusal: no DeviceInfo, no Progress for the plan sent before Hello */
+    expect_error(r, 0, EDGEWISE__BRIDGE__ERROR_CODE__UNAUTHORIZED, 1);
+    TU_CHECK(r->n == 1 && rc == 2, "%zu replies, exit code %d: want the Error alone and exit 2", r->n, rc);
+    return;
+  }
   if (strcmp(name, "version")) {
     TU_CHECK(body(r, 0) == DI, "first reply is body %d, want DeviceInfo", body(r, 0));
     if (body(r, 0) == DI)
@@ -359,6 +521,22 @@ static void check_case(const char *name, reply *r, int rc, const tiny_net *t) {
     expect_progress(r, 2, "warmup");
     expect_progress(r, 3, "measuring");
     end = expect_run(r, 4, ok ? 7 : 9, ok ? 5 : -1, t);
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "deferred")) {
+    /* every IterationTiming still arrives, in order, between "measuring" and the Result */
+    no_profile = 1;
+    expect_progress(r, 1, "plan loaded");
+    expect_progress(r, 2, "warmup");
+    expect_progress(r, 3, "measuring");
+    end = expect_run(r, 4, 12, 6, t);
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "autotune")) {
+    check_autotune(r);
+    end = r->n;
+    TU_CHECK(rc == 0, "exit code %d", rc);
+  } else if (!strcmp(name, "android")) {
+    check_android(r);
+    end = 1;
     TU_CHECK(rc == 0, "exit code %d", rc);
   } else if (!strcmp(name, "truncated") || !strcmp(name, "oversize")) {
     expect_error(r, 1, !strcmp(name, "truncated") ? EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED
@@ -390,8 +568,35 @@ static void check_case(const char *name, reply *r, int rc, const tiny_net *t) {
   TU_CHECK(r->n == end, "%zu replies, expected %zu", r->n, end);
 }
 
+/* relay PORT IN OUT: the host side of a TCP session: connect to 127.0.0.1:PORT, send IN, then
+ * read until the agent closes into OUT. Write errors are expected when the agent refuses. */
+static int relay(int port, const char *in_path, const char *out_path) {
+  signal(SIGPIPE, SIG_IGN);
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) != 0) { printf("cannot connect to port %d\n", port); return 1; }
+  FILE *in = fopen(in_path, "rb"), *out = fopen(out_path, "wb");
+  if (!in || !out) { printf("cannot open %s / %s\n", in_path, out_path); return 1; }
+  char buf[4096];
+  size_t n;
+  int open_w = 1;
+  while (open_w && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+    for (size_t off = 0; open_w && off < n;) {
+      ssize_t w = write(s, buf + off, n - off);
+      if (w <= 0) open_w = 0; else off += (size_t)w;
+    }
+  shutdown(s, SHUT_WR);
+  ssize_t r;
+  while ((r = read(s, buf, sizeof(buf))) > 0) fwrite(buf, 1, (size_t)r, out);
+  fclose(in);
+  close(s);
+  return fclose(out) != 0;
+}
+
 int main(int argc, char **argv) {
-  if (argc < 4) { printf("usage: agent_script write|check CASE FILE [RC]\n"); return 2; }
+  if (argc == 5 && !strcmp(argv[1], "relay")) return relay(atoi(argv[2]), argv[3], argv[4]);
+  if (argc < 4) { printf("usage: agent_script write|check CASE FILE [RC] | relay PORT IN OUT\n"); return 2; }
   tiny_net t;
   tiny_net_build(EDGEWISE__PLAN__KERNEL_ID__CONV3X3S1_WINOGRAD_F43, 3, &t);
   int rc = 0;
@@ -399,6 +604,7 @@ int main(int argc, char **argv) {
     FILE *f = fopen(argv[3], "wb");
     if (!f) { printf("cannot write %s\n", argv[3]); return 1; }
     if (!strcmp(argv[2], "sensors")) sensor_tree(argv[3]);
+    if (!strcmp(argv[2], "android")) android_tree(argv[3]);
     if (!strcmp(argv[2], "heartbeat")) {
       char dir[520];
       snprintf(dir, sizeof(dir), "%s.sysfs", argv[3]);

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
-/* edgewise-agent: runs plans on this device for the host, over stdin/stdout
- * (docs/bridge-protocol.md). stdout carries only protocol messages; diagnostics go to stderr. */
+/* edgewise-agent session: Hello (with the session token over TCP), plan upload, dispatch of Run
+ * and Autotune (docs/bridge-protocol.md). main() is in main.c so the fuzz target can drive a
+ * session from memory. */
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,15 +12,39 @@
 #include "agent.h"
 #include "edgewise/rt.h"
 
-void ew_send(agent *a, Edgewise__Bridge__Envelope *env) {
+static void host_gone(void) {
+  fprintf(stderr, "edgewise-agent: the host closed the session's output, exiting\n");
+  exit(4);
+}
+
+/* send_mu: the heartbeat thread (heartbeat.c) is a second writer of a->out */
+void ew_flush(agent *a) {
   pthread_mutex_lock(&a->send_mu);
-  int rc = ew_wire_send(a->out, env);
+  int rc = ew_wire_flush(a->out, &a->pending);
   a->last_send = ew_mono_seconds();
   pthread_mutex_unlock(&a->send_mu);
-  if (rc != 0) {
-    fprintf(stderr, "edgewise-agent: host closed stdout, exiting\n");
-    exit(4);
+  if (rc != 0) host_gone();
+}
+
+void ew_send(agent *a, Edgewise__Bridge__Envelope *env) {
+  pthread_mutex_lock(&a->send_mu);
+  int rc = ew_wire_flush(a->out, &a->pending); /* what was batched goes first: order is kept */
+  if (rc == 0) rc = ew_wire_send(a->out, env);
+  a->last_send = ew_mono_seconds();
+  pthread_mutex_unlock(&a->send_mu);
+  if (rc != 0) host_gone();
+}
+
+void ew_send_batched(agent *a, Edgewise__Bridge__Envelope *env) {
+  pthread_mutex_lock(&a->send_mu);
+  int rc = ew_wire_append(&a->pending, env);
+  int full = a->pending.len >= EW_STREAM_FLUSH_BYTES;
+  pthread_mutex_unlock(&a->send_mu);
+  if (rc != 0) { /* no memory for the batch: write through */
+    ew_send(a, env);
+    return;
   }
+  if (full) ew_flush(a);
 }
 
 void ew_send_error(agent *a, uint64_t run_id, Edgewise__Bridge__ErrorCode code, int fatal,
@@ -57,6 +82,12 @@ void ew_send_progress(agent *a, uint64_t run_id, const char *stage, uint32_t don
 }
 
 static void on_hello(agent *a, const Edgewise__Bridge__Hello *h) {
+  if (a->token && !a->hello_done &&
+      !ew_token_equal(a->token, h->session_token, strlen(h->session_token))) {
+    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__UNAUTHORIZED, 1,
+                  "Hello without the right session token: this TCP session is closed");
+    return;
+  }
   if (h->protocol_version != EW_PROTOCOL_VERSION) {
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__VERSION_MISMATCH, 1,
                "protocol version mismatch: host speaks %u, this agent (%s) speaks %u",
@@ -65,7 +96,7 @@ static void on_hello(agent *a, const Edgewise__Bridge__Hello *h) {
   }
   a->hello_done = 1;
   Edgewise__Bridge__DeviceInfo info;
-  ew_device_info(a->sysfs_root, &info);
+  ew_device_info(a->sysfs_root, a->android_root, &info);
   Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_DEVICE_INFO;
   env.device_info = &info;
@@ -92,14 +123,19 @@ static void finish_upload(agent *a) {
   ew_model *m = NULL;
   ew_error err = {0};
   int rc = ew_model_load(u->buf, (size_t)u->filled, &m, &err);
-  upload_reset(u);
   if (rc != EW_OK) {
+    upload_reset(u);
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__PLAN_REJECTED, 0, "plan rejected (%s): %s",
                ew_status_name(rc), err.message);
     return;
   }
   ew_model_free(a->model);
+  free(a->plan);
   a->model = m;
+  a->plan = u->buf; /* kept for Autotune */
+  a->plan_len = (size_t)u->filled;
+  u->buf = NULL;
+  upload_reset(u);
   ew_send_progress(a, 0, "plan loaded", 1, 1);
 }
 
@@ -153,11 +189,18 @@ static void on_load_plan(agent *a, const Edgewise__Bridge__LoadPlan *c) {
 static const char *busy_stage(const Edgewise__Bridge__Envelope *e) {
   switch (e->body_case) {
     case EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN: return "loading plan";
+    case EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE: return "autotune";
     default: return "starting run";
   }
 }
 
 static void dispatch(agent *a, const Edgewise__Bridge__Envelope *e) {
+  if (a->token && !a->hello_done && e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO) {
+    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__UNAUTHORIZED, 1,
+                  "the first message of a TCP session must be Hello with the session token (got body %d)",
+                  (int)e->body_case);
+    return;
+  }
   if (!a->hello_done && e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_HELLO &&
       e->body_case != EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE) {
     ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0, "expected Hello first (got body %d)",
@@ -173,10 +216,7 @@ static void dispatch(agent *a, const Edgewise__Bridge__Envelope *e) {
       ew_send_error(a, e->cancel->run_id, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0,
                  "Cancel for run %llu: no run in progress", (unsigned long long)e->cancel->run_id);
       break;
-    case EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE:
-      ew_send_error(a, e->autotune->run_id, EDGEWISE__BRIDGE__ERROR_CODE__UNSUPPORTED, 0,
-                 "Autotune is not implemented by agent %s", EW_AGENT_VERSION);
-      break;
+    case EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE: ew_agent_autotune(a, e->autotune); break;
     default:
       ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__BAD_SEQUENCE, 0,
                  "message body %d is not a host-to-agent message", (int)e->body_case);
@@ -214,61 +254,40 @@ int ew_agent_next(agent *a, Edgewise__Bridge__Envelope **out) {
   }
   *out = edgewise__bridge__envelope__unpack(NULL, len, msg);
   free(msg);
-  if (!*out)
-    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED, 0,
+  if (!*out) /* over TCP nothing but an authenticated Hello may open the session */
+    ew_send_error(a, 0, EDGEWISE__BRIDGE__ERROR_CODE__MALFORMED, a->token && !a->hello_done,
                "%zu-byte message is not a bridge Envelope", len);
   return 1;
 }
 
-int main(int argc, char **argv) {
-  static agent a;
-  a.in.fd = 0;
-  a.out = 1;
-  a.sysfs_root = "/sys";
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--sysfs-root") && i + 1 < argc) {
-      a.sysfs_root = argv[++i];
-    } else if (!strcmp(argv[i], "--heartbeat-ms") && i + 1 < argc) {
-      char *end;
-      unsigned long ms = strtoul(argv[++i], &end, 10);
-      if (*end || ms < EW_MIN_HEARTBEAT_MS || ms > EW_MAX_HEARTBEAT_MS) {
-        fprintf(stderr, "edgewise-agent: --heartbeat-ms wants %u..%u, got '%s'\n", EW_MIN_HEARTBEAT_MS,
-                EW_MAX_HEARTBEAT_MS, argv[i]);
-        return 2;
-      }
-      a.heartbeat_ms = (unsigned)ms;
-    } else if (!strcmp(argv[i], "--version")) {
-      printf("edgewise-agent %s protocol %u runtime %s\n", EW_AGENT_VERSION, EW_PROTOCOL_VERSION, EW_RT_VERSION);
-      return 0;
-    } else {
-      fprintf(stderr, "usage: edgewise-agent [--sysfs-root DIR] [--heartbeat-ms N] [--version]\n"
-                      "speaks the bridge protocol on stdin/stdout (docs/bridge-protocol.md)\n");
-      return 2;
-    }
-  }
-  signal(SIGPIPE, SIG_IGN);
-  pthread_mutex_init(&a.send_mu, NULL);
-  if (!ew_heartbeat_start(&a)) {
-    fprintf(stderr, "edgewise-agent: cannot start the heartbeat thread\n");
-    return 2;
-  }
-  while (!a.quit) {
+void ew_agent_serve(agent *a) {
+  while (!a->quit) {
     Edgewise__Bridge__Envelope *e;
-    if (ew_agent_next(&a, &e) && e) {
-      /* only plan loads and runs take long; Hello is answered by DeviceInfo and nothing before it */
+    if (ew_agent_next(a, &e) && e) {
+      /* only plan loads, runs and autotunes take long; Hello is answered by DeviceInfo and nothing
+       * before it */
       int slow = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_LOAD_PLAN ||
-                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN;
-      uint64_t run_id = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN ? e->run->run_id : 0;
-      if (slow) ew_heartbeat_busy(&a, 1, run_id, busy_stage(e));
-      dispatch(&a, e);
+                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN ||
+                 e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE;
+      uint64_t run_id = e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_RUN        ? e->run->run_id
+                        : e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_AUTOTUNE ? e->autotune->run_id
+                                                                                   : 0;
+      if (slow) ew_heartbeat_busy(a, 1, run_id, busy_stage(e));
+      dispatch(a, e);
       /* an open plan upload keeps the agent busy between chunks: a slow link still hears from it */
-      ew_heartbeat_busy(&a, a.up.buf != NULL, 0, "loading plan");
-      if (a.up.buf) ew_heartbeat_stage(&a, 0, "loading plan", a.up.next, a.up.total);
+      ew_heartbeat_busy(a, a->up.buf != NULL, 0, "loading plan");
+      if (a->up.buf) ew_heartbeat_stage(a, 0, "loading plan", a->up.next, a->up.total);
       edgewise__bridge__envelope__free_unpacked(e, NULL);
     }
   }
-  ew_heartbeat_stop(&a);
-  upload_reset(&a.up);
-  ew_model_free(a.model);
-  return a.exit_code;
+}
+
+void ew_agent_free(agent *a) {
+  upload_reset(&a->up);
+  ew_model_free(a->model);
+  free(a->plan);
+  free(a->pending.buf);
+  a->model = NULL;
+  a->plan = NULL;
+  a->pending = (ew_outbuf){0};
 }

@@ -1,5 +1,5 @@
 #define _POSIX_C_SOURCE 200809L
-/* DeviceInfo from /proc/cpuinfo, /proc/meminfo, uname and cpufreq sysfs. Anything the system
+/* DeviceInfo from /proc/cpuinfo, /proc/meminfo, uname, cpufreq sysfs and Android's getprop. Anything the system
  * does not say stays empty or 0: never a guessed value. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,7 +115,7 @@ static uint64_t mem_total(void) {
   return (uint64_t)kb * 1024;
 }
 
-void ew_device_info(const char *sysfs_root, Edgewise__Bridge__DeviceInfo *info) {
+void ew_device_info(const char *sysfs_root, const char *android_root, Edgewise__Bridge__DeviceInfo *info) {
   edgewise__bridge__device_info__init(info);
   info->protocol_version = EW_PROTOCOL_VERSION;
   info->agent_version = dup_trim(EW_AGENT_VERSION);
@@ -145,6 +145,7 @@ void ew_device_info(const char *sysfs_root, Edgewise__Bridge__DeviceInfo *info) 
   }
   info->memory_bytes = mem_total();
   ew_device_info_sensors(sysfs_root, info);
+  ew_android_properties(android_root, info);
 }
 
 void ew_device_info_free(Edgewise__Bridge__DeviceInfo *info) {
@@ -162,4 +163,5 @@ void ew_device_info_free(Edgewise__Bridge__DeviceInfo *info) {
   }
   free(info->clusters);
   ew_device_info_sensors_free(info);
+  ew_android_properties_free(info);
 }

@@ -15,6 +15,7 @@ typedef struct run_state {
   double *times, *ops;
   size_t n_times, cap_times;
   int cancelled;
+  double loop_seconds;  /* wall time of the measured loop */
   run_sensors *sensors; /* NULL unless sensor_rate_hz > 0 */
 } run_state;
 
@@ -109,20 +110,17 @@ static int prepare(agent *a, run_state *st) {
   return ok;
 }
 
-/* Messages arriving during a run: Cancel (this run or 0) stops it after the current iteration;
- * Bye lets it finish and ends the session after the Result (a host may pipeline Run, Bye);
- * anything else is answered "busy". */
-static void poll_host(agent *a, run_state *st) {
-  while (!st->cancelled && !a->quit && ew_wire_pending(&a->in)) {
+/* Messages arriving during a run or an autotune: Cancel (this run or 0) stops it after the current
+ * iteration; Bye lets it finish and ends the session after the Result (a host may pipeline Run,
+ * Bye); anything else is answered "busy". End of input or a fatal framing error also stops it. */
+int ew_agent_poll_cancel(agent *a, uint64_t id) {
+  int cancel = 0;
+  while (!cancel && !a->quit && ew_wire_pending(&a->in)) {
     Edgewise__Bridge__Envelope *e;
-    if (!ew_agent_next(a, &e)) { /* end of input or a fatal framing error: stop */
-      st->cancelled = 1;
-      return;
-    }
+    if (!ew_agent_next(a, &e)) return 1;
     if (!e) continue;
-    uint64_t id = st->req->run_id;
     if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_CANCEL && (e->cancel->run_id == id || e->cancel->run_id == 0)) {
-      st->cancelled = 1;
+      cancel = 1;
     } else if (e->body_case == EDGEWISE__BRIDGE__ENVELOPE__BODY_BYE) {
       a->quit = 1;
     } else {
@@ -131,6 +129,11 @@ static void poll_host(agent *a, run_state *st) {
     }
     edgewise__bridge__envelope__free_unpacked(e, NULL);
   }
+  return cancel;
+}
+
+static void poll_host(agent *a, run_state *st) {
+  if (!st->cancelled && ew_agent_poll_cancel(a, st->req->run_id)) st->cancelled = 1;
 }
 
 static void load_inputs(run_state *st, const ew_model *m) {
@@ -155,8 +158,19 @@ static void send_layers(agent *a, run_state *st, uint32_t iteration) {
   Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
   env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_LAYER_TIMINGS;
   env.layer_timings = &lt;
-  ew_send(a, &env);
+  ew_send_batched(a, &env);
   free(names);
+}
+
+static void send_timing(agent *a, uint64_t run_id, uint32_t iteration, double seconds) {
+  Edgewise__Bridge__IterationTiming t = EDGEWISE__BRIDGE__ITERATION_TIMING__INIT;
+  t.run_id = run_id;
+  t.iteration = iteration;
+  t.seconds = seconds;
+  Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
+  env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING;
+  env.iteration_timing = &t;
+  ew_send_batched(a, &env);
 }
 
 /* one iteration; returns 0 after sending an Error */
@@ -181,16 +195,15 @@ static int iterate(agent *a, run_state *st, int measured) {
   }
   uint32_t it = (uint32_t)st->n_times;
   st->times[st->n_times++] = dt;
-  Edgewise__Bridge__IterationTiming t = EDGEWISE__BRIDGE__ITERATION_TIMING__INIT;
-  t.run_id = r->run_id;
-  t.iteration = it;
-  t.seconds = dt;
-  Edgewise__Bridge__Envelope env = EDGEWISE__BRIDGE__ENVELOPE__INIT;
-  env.body_case = EDGEWISE__BRIDGE__ENVELOPE__BODY_ITERATION_TIMING;
-  env.iteration_timing = &t;
-  ew_send(a, &env);
+  if (!r->defer_timings) send_timing(a, r->run_id, it, dt);
   if (r->profile_layers) send_layers(a, st, it);
   return 1;
+}
+
+/* defer_timings: what the loop did not stream, after it */
+static void send_deferred_timings(agent *a, run_state *st) {
+  for (size_t i = 0; st->req->defer_timings && i < st->n_times; i++)
+    send_timing(a, st->req->run_id, (uint32_t)i, st->times[i]);
 }
 
 static void send_result(agent *a, run_state *st) {
@@ -209,6 +222,7 @@ static void send_result(agent *a, run_state *st) {
   res.stats = &stats;
   res.cancelled = st->cancelled;
   res.threads = r->threads ? r->threads : 1;
+  res.loop_seconds = st->loop_seconds;
   Edgewise__Bridge__Energy energy;
   if (st->sensors) {
     ew_run_sensors_end(a, st->sensors, r->run_id, sv.count ? sv.mean : 0);
@@ -274,16 +288,25 @@ void ew_agent_run(agent *a, const Edgewise__Bridge__Run *r) {
   }
   ew_send_progress(a, r->run_id, "measuring", 0, r->iterations);
   if (st.sensors) ew_run_sensors_window(st.sensors);
-  double end = now_seconds() + r->duration_seconds;
+  double start = now_seconds(), end = start + r->duration_seconds, last_flush = start;
   while (ok && !st.cancelled) {
     if (r->iterations ? st.n_times >= r->iterations
                       : (st.n_times > 0 && now_seconds() >= end) || st.n_times >= EW_MAX_ITERATIONS)
       break;
     ew_heartbeat_stage(a, r->run_id, "measuring", (uint32_t)st.n_times, r->iterations);
     ok = iterate(a, &st, 1);
+    /* timings leave in batches: one write per EW_STREAM_FLUSH_SECONDS, not one per iteration */
+    if (a->pending.len && now_seconds() - last_flush >= EW_STREAM_FLUSH_SECONDS) {
+      ew_flush(a);
+      last_flush = now_seconds();
+    }
     if (st.sensors) ew_run_sensors_flush(a, st.sensors, r->run_id);
     poll_host(a, &st);
   }
-  if (ok) send_result(a, &st);
+  st.loop_seconds = now_seconds() - start;
+  if (ok) {
+    send_deferred_timings(a, &st);
+    send_result(a, &st);
+  }
   free_state(&st);
 }

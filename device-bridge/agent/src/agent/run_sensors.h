@@ -4,7 +4,11 @@
 #include "agent.h"
 #include "sensors.h"
 
+#ifndef EW_FUZZING
 #define EW_MAX_SENSOR_HZ 1000.0
+#else
+#define EW_MAX_SENSOR_HZ 0.0 /* fuzz builds: no sampling thread, no idle baseline */
+#endif
 #define EW_MAX_IDLE_BASELINE 60.0
 
 typedef struct run_sensors {

@@ -76,18 +76,35 @@ static int write_all(int fd, const uint8_t *p, size_t n) {
   return 0;
 }
 
-int ew_wire_send(int fd, const Edgewise__Bridge__Envelope *env) {
+int ew_wire_append(ew_outbuf *o, const Edgewise__Bridge__Envelope *env) {
   size_t n = edgewise__bridge__envelope__get_packed_size(env);
-  uint8_t *p = malloc(n + 10);
-  if (!p) return -1;
-  size_t h = 0;
+  if (o->cap - o->len < n + 10) {
+    size_t cap = o->cap ? o->cap : 4096;
+    while (cap - o->len < n + 10) cap *= 2;
+    uint8_t *g = realloc(o->buf, cap);
+    if (!g) return -1;
+    o->buf = g;
+    o->cap = cap;
+  }
   uint64_t v = n;
   do {
-    p[h++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+    o->buf[o->len++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
     v >>= 7;
   } while (v);
-  edgewise__bridge__envelope__pack(env, p + h);
-  int rc = write_all(fd, p, h + n);
-  free(p);
+  edgewise__bridge__envelope__pack(env, o->buf + o->len);
+  o->len += n;
+  return 0;
+}
+
+int ew_wire_flush(int fd, ew_outbuf *o) {
+  int rc = o->len ? write_all(fd, o->buf, o->len) : 0;
+  o->len = 0;
+  return rc;
+}
+
+int ew_wire_send(int fd, const Edgewise__Bridge__Envelope *env) {
+  ew_outbuf o = {0};
+  int rc = ew_wire_append(&o, env) == 0 ? ew_wire_flush(fd, &o) : -1;
+  free(o.buf);
   return rc;
 }

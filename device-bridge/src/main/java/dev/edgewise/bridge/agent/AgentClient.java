@@ -1,6 +1,9 @@
 package dev.edgewise.bridge.agent;
 
 import com.google.protobuf.ByteString;
+import dev.edgewise.bridge.proto.Autotune;
+import dev.edgewise.bridge.proto.AutotuneDone;
+import dev.edgewise.bridge.proto.AutotuneResult;
 import dev.edgewise.bridge.proto.Bye;
 import dev.edgewise.bridge.proto.DeviceInfo;
 import dev.edgewise.bridge.proto.Envelope;
@@ -13,6 +16,8 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,7 +28,8 @@ import java.util.function.Consumer;
 /**
  * A session with {@code edgewise-agent} over its stdin/stdout (device-bridge/docs/bridge-protocol.md):
  * start the process (directly, or under an emulator such as {@code qemu-aarch64 -cpu max}), Hello,
- * upload a plan in chunks, run, Bye. Messages are length-delimited {@link Envelope}s.
+ * upload a plan in chunks, run or autotune, Bye. Messages are length-delimited {@link Envelope}s.
+ * Or over a loopback TCP connection guarded by a session token ({@link #connect}, {@link LoopbackAgent}).
  */
 public final class AgentClient implements AutoCloseable {
     /** Largest LoadPlan chunk the agent accepts (EW_MAX_CHUNK in agent.h). */
@@ -44,6 +50,10 @@ public final class AgentClient implements AutoCloseable {
         }
     }
 
+    /** What an Autotune produced: one result per (layer, candidate kernel), then the closing message. */
+    public record AutotuneOutcome(List<AutotuneResult> results, AutotuneDone done) {
+    }
+
     private AgentClient(Process process, String description, boolean emulated) {
         this.process = process;
         this.streamCloser = null;
@@ -51,6 +61,38 @@ public final class AgentClient implements AutoCloseable {
         this.fromAgent = new BufferedInputStream(process.getInputStream());
         this.description = description;
         this.emulated = emulated;
+    }
+
+    private AgentClient(Process process, Socket socket, String description, boolean emulated) throws IOException {
+        this.process = process;
+        this.streamCloser = socket;
+        this.toAgent = new BufferedOutputStream(socket.getOutputStream());
+        this.fromAgent = new BufferedInputStream(socket.getInputStream());
+        this.description = description;
+        this.emulated = emulated;
+    }
+
+    /**
+     * A session over a loopback TCP port on which {@code process} (an {@code edgewise-agent --listen},
+     * or whatever forwards to one, such as {@code adb forward}) accepts one connection; Hello carries
+     * {@code token}, the session token the agent was given. See {@link LoopbackAgent} for starting one.
+     */
+    public static AgentClient connect(Process process, InetSocketAddress address, String token, String description,
+                                      boolean emulated) throws IOException {
+        if (!address.getAddress().isLoopbackAddress()) {
+            throw new IllegalArgumentException("agent sessions run over loopback only, not " + address);
+        }
+        Socket s = new Socket();
+        try {
+            s.connect(address, 30_000);
+            s.setTcpNoDelay(true);
+            AgentClient c = new AgentClient(process, s, description + " via " + address, emulated);
+            c.handshake(token);
+            return c;
+        } catch (IOException | RuntimeException e) {
+            s.close(); // the process stays the caller's: it may still be exiting with the reason
+            throw e;
+        }
     }
 
     private AgentClient(InputStream fromAgent, OutputStream toAgent, String description, boolean emulated,
@@ -108,6 +150,12 @@ public final class AgentClient implements AutoCloseable {
             c.close();
             throw e;
         }
+    }
+
+    private void handshake(String token) throws IOException {
+        Envelope hello = helloEnvelope();
+        send(hello.toBuilder().setHello(hello.getHello().toBuilder().setSessionToken(token)).build());
+        acceptHelloAnswer(receive());
     }
 
     public DeviceInfo deviceInfo() {
@@ -179,6 +227,26 @@ public final class AgentClient implements AutoCloseable {
             onMessage.accept(e);
             if (e.hasResult() || e.hasError()) {
                 return new RunOutcome(seen, e);
+            }
+        }
+    }
+
+    /**
+     * Sends Autotune and reads its AutotuneResults up to AutotuneDone, handing every message to
+     * {@code onMessage}; an Error instead throws with the agent's message.
+     */
+    public AutotuneOutcome autotune(Autotune request, Consumer<Envelope> onMessage) throws IOException {
+        send(Envelope.newBuilder().setAutotune(request).build());
+        List<AutotuneResult> results = new ArrayList<>();
+        while (true) {
+            Envelope e = receive();
+            onMessage.accept(e);
+            if (e.hasAutotuneResult()) {
+                results.add(e.getAutotuneResult());
+            } else if (e.hasAutotuneDone()) {
+                return new AutotuneOutcome(List.copyOf(results), e.getAutotuneDone());
+            } else if (e.hasError()) {
+                throw new IOException("edgewise-agent (" + description + ") refused Autotune: " + describe(e));
             }
         }
     }

@@ -57,6 +57,23 @@ public record AutotuneResults(String device, Map<String, Map<KernelId, Double>> 
         return new AutotuneResults(device, out);
     }
 
+    /**
+     * Results streamed by {@code edgewise-agent} for an Autotune (bridge-protocol.md, "Autotune"):
+     * the median seconds of each measured (layer, kernel), in milliseconds. Kernels the runtime
+     * refused for a layer ({@code skipped}) and kernel numbers this compiler does not know are left out.
+     */
+    public static AutotuneResults fromAgent(String device, java.util.Collection<dev.edgewise.bridge.proto.AutotuneResult> results) {
+        Map<String, Map<KernelId, Double>> out = new HashMap<>();
+        for (var r : results) {
+            KernelId k = KernelId.forNumber(r.getKernelId());
+            if (!r.getSkipped().isEmpty() || r.getRuns() == 0 || k == null) {
+                continue;
+            }
+            out.computeIfAbsent(r.getLayer(), x -> new EnumMap<>(KernelId.class)).put(k, r.getSeconds() * 1e3);
+        }
+        return new AutotuneResults(device, out);
+    }
+
     /** The fastest measured kernel for a layer among the allowed ones, if any was measured. */
     public Optional<Map.Entry<KernelId, Double>> fastest(String layer, java.util.Collection<KernelId> allowed) {
         Map<KernelId, Double> m = millisByLayer.get(layer);
