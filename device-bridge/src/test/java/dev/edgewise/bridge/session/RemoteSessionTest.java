@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.edgewise.bridge.adb.AdbSettings;
 import dev.edgewise.bridge.adb.AdbTransport;
+import dev.edgewise.bridge.local.EmulatedTransport;
+import dev.edgewise.bridge.local.LocalTransport;
 import dev.edgewise.bridge.plan.CompiledPlan;
 import dev.edgewise.bridge.ssh.SshDeviceConfig;
 import dev.edgewise.bridge.ssh.SshSettings;
@@ -30,9 +32,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * AgentSession (the DeviceSession every caller uses) over the ADB and SSH transports, against the
- * test adbd and the in-process sshd: digits_cnn outputs against ONNX Runtime like the local and qemu
- * sessions, and a connection dropped mid-run ending the run as FAILED within 2 s.
+ * AgentSession (the DeviceSession every caller uses) over all four transports (this computer, qemu,
+ * ADB against the test adbd, SSH against the in-process sshd): the same plan gives the same outputs,
+ * each within tolerance of ONNX Runtime; and a connection dropped mid-run ends the run as FAILED
+ * within 2 s.
  */
 class RemoteSessionTest {
     private static final long SEED = 7;
@@ -41,19 +44,32 @@ class RemoteSessionTest {
     Path tmp;
 
     @Test
-    void adbAndSshSessionsMatchOnnxRuntime() throws Exception {
+    void allFourTransportsRunTheSamePlanAndReturnTheSameOutputs() throws Exception {
         DeviceSandbox phone = DeviceSandbox.android(Files.createDirectories(tmp.resolve("phone")));
         DeviceSandbox board = new DeviceSandbox(Files.createDirectories(tmp.resolve("board")), Map.of(), "aarch64");
         KeyPair hostKey = ec();
         try (TestAdbDaemon adbd = TestAdbDaemon.start(phone, TestAdbDaemon.KeyPolicy.ALLOW_NEW_KEYS);
              TestSshServer sshd = new TestSshServer(board, hostKey, "pi", "raspberry", Set.of())) {
-            Devices devices = new Devices(List.of(adb(), ssh(sshd)));
+            Devices devices = new Devices(List.of(new LocalTransport(), new EmulatedTransport(), adb(), ssh(sshd)));
+            RunResult local = runDigits(devices, "local");
+            RunResult emulated = runDigits(devices, "qemu:cortex-a53");
             RunResult viaAdb = runDigits(devices, "adb:tcp:127.0.0.1:" + adbd.port());
             assertEquals(DeviceKind.ADB, viaAdb.provenance().kind());
             assertTrue(Set.of("arm64-v8a", "aarch64").contains(viaAdb.provenance().abi()), viaAdb.provenance().abi());
             RunResult viaSsh = runDigits(devices, "ssh:pi@127.0.0.1:" + sshd.port());
             assertEquals(DeviceKind.SSH, viaSsh.provenance().kind());
             assertEquals("aarch64", viaSsh.provenance().abi());
+            assertEquals(DeviceKind.LOCAL, local.provenance().kind());
+            assertEquals(DeviceKind.EMULATED, emulated.provenance().kind());
+            // the three aarch64 runs execute the same agent binary on the same plan and input: the same
+            // kernels in the same order, so the same bits; the x86 build (SIMDe) only agrees within
+            // float tolerance, already checked against ONNX Runtime in runDigits
+            for (String out : emulated.outputs().keySet()) {
+                float[] ref = emulated.outputs().get(out).values();
+                assertTrue(java.util.Arrays.equals(ref, viaAdb.outputs().get(out).values()), "adb vs qemu: " + out);
+                assertTrue(java.util.Arrays.equals(ref, viaSsh.outputs().get(out).values()), "ssh vs qemu: " + out);
+                assertTrue(SessionTesting.relativeError(local.outputs().get(out).values(), ref) <= 1e-5, "local vs aarch64: " + out);
+            }
         }
     }
 
