@@ -21,6 +21,8 @@ import java.util.Set;
 public final class RunResults {
     /** The label of every emulated timing; {@code %s} is the qemu -cpu model. */
     public static final String EMULATED_LABEL = "emulated (qemu-aarch64 -cpu %s): outputs correct, timings not representative";
+    public static final String TRANSLATED_LABEL =
+        "emulated (ARM code translated on an x86 CPU, %s): outputs correct, timings not representative";
 
     private RunResults() {
     }
@@ -104,6 +106,15 @@ public final class RunResults {
         boolean emulated = d.kind() == DeviceKind.EMULATED || info.getEmulated();
         String model;
         String label;
+        if (!emulated && translatedOnX86(info)) {
+            // an ARM agent whose /proc/cpuinfo describes an x86 CPU runs under binary translation
+            // (an x86 Android emulator's ndk_translation, qemu-user behind adbd or sshd): its outputs
+            // are right, its timings are those of the translator
+            model = info.getCpuModel();
+            label = String.format(TRANSLATED_LABEL, model);
+            return new RunProvenance(d.id(), d.kind(), model, info.getArch(), info.getAgentVersion(), info.getRuntime(),
+                planSha, threads, cpus, governor(info), true, label);
+        }
         if (emulated) {
             String cpu = d.details().getOrDefault("qemu-cpu", d.id().substring(d.id().indexOf(':') + 1));
             model = "qemu-aarch64 -cpu " + cpu + " (host CPU: " + info.getCpuModel() + ")";
@@ -114,6 +125,17 @@ public final class RunResults {
         }
         return new RunProvenance(d.id(), d.kind(), model, info.getArch(), info.getAgentVersion(), info.getRuntime(),
             planSha, threads, cpus, governor(info), emulated, label);
+    }
+
+    /** An ARM build reporting an x86 CPU: the kernel's cpuinfo is x86, so something translates the ARM code. */
+    static boolean translatedOnX86(DeviceInfo info) {
+        String arch = info.getArch().toLowerCase(java.util.Locale.ROOT);
+        if (!(arch.startsWith("aarch64") || arch.startsWith("arm"))) {
+            return false;
+        }
+        String cpu = info.getCpuModel().toLowerCase(java.util.Locale.ROOT);
+        return info.getHwcapsList().stream().anyMatch(f -> f.equals("sse2") || f.startsWith("avx"))
+            || cpu.contains("intel") || cpu.contains("amd ") || cpu.startsWith("amd") || cpu.contains("x86");
     }
 
     static String governor(DeviceInfo info) {

@@ -59,6 +59,14 @@ class RemoteSessionTest {
             RunResult viaSsh = runDigits(devices, "ssh:pi@127.0.0.1:" + sshd.port());
             assertEquals(DeviceKind.SSH, viaSsh.provenance().kind());
             assertEquals("aarch64", viaSsh.provenance().abi());
+            // the test phone and board run the ARM agent under qemu on this x86 machine, as an x86
+            // Android emulator translates ARM code: timings must not pass for a device's
+            for (RunResult translated : List.of(viaAdb, viaSsh)) {
+                assertTrue(translated.provenance().emulated(), translated.provenance().timingLabel());
+                assertTrue(translated.provenance().timingLabel().startsWith("emulated (ARM code translated on an x86 CPU"),
+                    translated.provenance().timingLabel());
+            }
+            assertEquals(false, local.provenance().emulated());
             assertEquals(DeviceKind.LOCAL, local.provenance().kind());
             assertEquals(DeviceKind.EMULATED, emulated.provenance().kind());
             // the three aarch64 runs execute the same agent binary on the same plan and input: the same
