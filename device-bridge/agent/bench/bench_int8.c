@@ -11,29 +11,12 @@
 #include <string.h>
 #include <time.h>
 #include "edgewise/rt.h"
+#include "bench_timing.h"
 #include "kernels.h"
 #include "kernels_s8.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-typedef void (*bench_fn)(void *ctx);
-
-/* best time of runs until 0.2 s spent (at least 3), after one warm-up */
 static double best_time(bench_fn f, void *ctx) {
-  f(ctx);
-  double best = 1e30, spent = 0;
-  for (int i = 0; (i < 3 || spent < 0.2) && i < 200; i++) {
-    double t0 = now();
-    f(ctx);
-    double dt = now() - t0;
-    spent += dt;
-    best = dt < best ? dt : best;
-  }
-  return best;
+  return bench_best_time(f, ctx, 3, 0.2, 200);
 }
 
 static float *rnd(size_t n) {

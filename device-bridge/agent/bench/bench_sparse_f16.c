@@ -8,29 +8,14 @@
 #include <string.h>
 #include <time.h>
 #include "edgewise/rt.h"
+#include "bench_timing.h"
 #include "kernels.h"
 #include "sparse.h"
 #include "f16.h"
 #include "plan_builder.h"
 
-static double now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-typedef void (*bench_fn)(void *ctx);
 static double best_time(bench_fn f, void *ctx) {
-  f(ctx);
-  double best = 1e30, spent = 0;
-  for (int i = 0; (i < 5 || spent < 0.25) && i < 500; i++) {
-    double t0 = now();
-    f(ctx);
-    double dt = now() - t0;
-    spent += dt;
-    best = dt < best ? dt : best;
-  }
-  return best;
+  return bench_best_time(f, ctx, 5, 0.25, 500);
 }
 
 static uint64_t rng = 88172645463325252ull;
