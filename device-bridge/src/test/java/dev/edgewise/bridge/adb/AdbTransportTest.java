@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.edgewise.bridge.proto.Envelope;
-import dev.edgewise.bridge.proto.Run;
 import dev.edgewise.bridge.testdevice.AgentOverConnection;
 import dev.edgewise.bridge.testdevice.DeviceSandbox;
 import dev.edgewise.bridge.testdevice.HostCommand;
@@ -143,22 +141,8 @@ class AdbTransportTest {
     void droppedConnectionMidRunEndsStdoutQuickly() throws Exception {
         try (TestAdbDaemon daemon = TestAdbDaemon.start(sandbox, TestAdbDaemon.KeyPolicy.ALLOW_NEW_KEYS);
              DeviceConnection c = new AdbTransport(settings()).open("adb:tcp:127.0.0.1:" + daemon.port())) {
-            RemoteProcess p = AgentOverConnection.startAgent(c);
-            assertTrue(AgentOverConnection.receive(p).hasDeviceInfo());
-            AgentOverConnection.loadPlan(p, AgentOverConnection.digitsPlan().plan().toByteArray());
-            AgentOverConnection.send(p, Envelope.newBuilder().setRun(Run.newBuilder().setRunId(9).setDurationSeconds(600)).build());
-            assertTrue(AgentOverConnection.receive(p).getSerializedSize() > 0, "the run streams");
-            long dropped = System.nanoTime();
-            daemon.dropConnections();
-            assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-                IOException end = assertThrows(IOException.class, () -> {
-                    while (true) {
-                        AgentOverConnection.receive(p);
-                    }
-                });
-                assertEquals("agent output closed", end.getMessage());
-            });
-            double seconds = (System.nanoTime() - dropped) / 1e9;
+            RemoteProcess p = AgentOverConnection.startLongRun(c);
+            double seconds = AgentOverConnection.secondsUntilOutputEnds(p, () -> daemon.dropConnections());
             assertTrue(seconds < 2, "stdout ended " + seconds + " s after the drop");
             System.out.printf("%s transport: stdout ended %.3f s after the connection was dropped mid-run%n", c.device().id(), seconds);
             assertFalse(p.isAlive());

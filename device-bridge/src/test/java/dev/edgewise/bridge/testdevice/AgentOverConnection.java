@@ -169,4 +169,32 @@ public final class AgentOverConnection {
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
         return f;
     }
+
+    /** Starts the agent on {@code c} and a 600 s timed run of digits_cnn; returns once it streams. */
+    public static RemoteProcess startLongRun(DeviceConnection c) throws Exception {
+        RemoteProcess p = startAgent(c);
+        org.junit.jupiter.api.Assertions.assertTrue(receive(p).hasDeviceInfo());
+        loadPlan(p, digitsPlan().plan().toByteArray());
+        send(p, Envelope.newBuilder().setRun(Run.newBuilder().setRunId(9).setDurationSeconds(600)).build());
+        org.junit.jupiter.api.Assertions.assertTrue(receive(p).getSerializedSize() > 0, "the run streams");
+        return p;
+    }
+
+    /**
+     * Runs {@code drop} (the peer cutting the link) and returns the seconds until the agent's stdout
+     * ended; fails when reading does not end with "agent output closed" within 10 s.
+     */
+    public static double secondsUntilOutputEnds(RemoteProcess p, Runnable drop) {
+        long dropped = System.nanoTime();
+        drop.run();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            IOException end = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> {
+                while (true) {
+                    receive(p);
+                }
+            });
+            org.junit.jupiter.api.Assertions.assertEquals("agent output closed", end.getMessage());
+        });
+        return (System.nanoTime() - dropped) / 1e9;
+    }
 }
